@@ -1,0 +1,178 @@
+use std::path::Path;
+
+use super::*;
+
+fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+#[test]
+fn defaults_parse_and_hold_the_documented_keys() {
+    let c = Config::defaults();
+    assert_eq!(c.sources.hf_endpoint, "https://huggingface.co");
+    assert_eq!(c.sources.arxiv_base, "https://arxiv.org");
+    assert_eq!(c.sources.arxiv_api_base, "https://export.arxiv.org");
+    assert_eq!(c.sources.arxiv_min_interval_ms, 1000);
+    assert_eq!(c.sources.max_page_bytes, 20_000_000);
+    assert_eq!(c.output.dir, "reports");
+    assert_eq!(c.llm.base_url, "http://localhost:8000/v1");
+    assert_eq!(c.llm.max_tokens, 2048);
+    assert!(
+        c.user_agent()
+            .starts_with(&format!("paperbrief/{} (+", env!("CARGO_PKG_VERSION")))
+    );
+    assert_eq!(c.cache_dir(), None);
+}
+
+#[test]
+fn layers_apply_in_order() {
+    let file = "[llm]\nmodel = \"from-file\"\nmax_tokens = 100\n[output]\ndir = \"out\"\n";
+    let c = ConfigBuilder::new()
+        .file(Path::new("my.toml"), file)
+        .unwrap()
+        .env(env(&[
+            ("PAPERBRIEF_LLM_MODEL", "from-env"),
+            ("HOME", "/root"),
+        ]))
+        .unwrap()
+        .set("output.dir", "from-flag", "--output-dir")
+        .unwrap()
+        .build()
+        .unwrap();
+    assert_eq!(c.llm.model, "from-env");
+    assert_eq!(c.llm.max_tokens, 100);
+    assert_eq!(c.output.dir, "from-flag");
+}
+
+#[test]
+fn hf_endpoint_alias_is_honoured_but_the_paperbrief_variable_wins() {
+    let c = ConfigBuilder::new()
+        .env(env(&[("HF_ENDPOINT", "https://hf-mirror.com")]))
+        .unwrap()
+        .build()
+        .unwrap();
+    assert_eq!(c.sources.hf_endpoint, "https://hf-mirror.com");
+    let c = ConfigBuilder::new()
+        .env(env(&[
+            ("PAPERBRIEF_SOURCES_HF_ENDPOINT", "http://127.0.0.1:9"),
+            ("HF_ENDPOINT", "https://hf-mirror.com"),
+        ]))
+        .unwrap()
+        .build()
+        .unwrap();
+    assert_eq!(c.sources.hf_endpoint, "http://127.0.0.1:9");
+}
+
+#[test]
+fn unknown_keys_are_errors_that_name_them() {
+    let e = ConfigBuilder::new()
+        .file(Path::new("/etc/pb.toml"), "[llm]\nmodle = \"x\"\n")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "unknown config key `llm.modle` in /etc/pb.toml (did you mean `llm.model`?)"
+    );
+    let e = ConfigBuilder::new()
+        .file(Path::new("a.toml"), "[sourcez]\n")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("`sourcez`") && e.contains("did you mean `sources`"),
+        "{e}"
+    );
+    let e = ConfigBuilder::new()
+        .env(env(&[("PAPERBRIEF_LLM_MODLE", "x")]))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("PAPERBRIEF_LLM_MODLE") && e.contains("PAPERBRIEF_LLM_MODEL"),
+        "{e}"
+    );
+    let e = ConfigBuilder::new()
+        .set("llm.nope", "1", "--set")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("`llm.nope` in --set"), "{e}");
+}
+
+#[test]
+fn wrong_types_and_bad_values_name_key_and_origin() {
+    let e = ConfigBuilder::new()
+        .file(Path::new("c.toml"), "[sources]\nmax_page_bytes = \"big\"\n")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "invalid value for `sources.max_page_bytes` from c.toml: expected integer, found string"
+    );
+    let e = ConfigBuilder::new()
+        .env(env(&[("PAPERBRIEF_LLM_MAX_TOKENS", "lots")]))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("llm.max_tokens")
+            && e.contains("PAPERBRIEF_LLM_MAX_TOKENS")
+            && e.contains("integer"),
+        "{e}"
+    );
+    let e = ConfigBuilder::new()
+        .set("sources.arxiv_base", "ftp://arxiv.org", "--arxiv-base")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("http(s) URL"), "{e}");
+    let e = ConfigBuilder::new()
+        .set("sources.max_page_bytes", "-1", "--set")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "invalid value for `sources.max_page_bytes` from --set: invalid value: integer `-1`, expected u64"
+    );
+}
+
+#[test]
+fn unreadable_toml_names_the_file_and_line() {
+    let e = ConfigBuilder::new()
+        .file(Path::new("broken.toml"), "[llm\nmodel = 1")
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with("config file broken.toml:"), "{e}");
+    assert!(e.contains("line 1"), "{e}");
+}
+
+#[test]
+fn redacted_output_hides_url_passwords() {
+    let c = ConfigBuilder::new()
+        .set(
+            "llm.base_url",
+            "https://user:s3cret@llm.example/v1",
+            "--set",
+        )
+        .unwrap()
+        .build()
+        .unwrap();
+    let shown = c.to_redacted_toml();
+    assert!(!shown.contains("s3cret"), "{shown}");
+    assert!(shown.contains("user:***@llm.example"), "{shown}");
+}
+
+#[test]
+fn every_default_key_is_documented_by_a_comment() {
+    // Each `key = value` line in default.toml is preceded by a comment line (or by another
+    // key of the same documented group).
+    let mut last_was_comment_or_key = false;
+    for line in DEFAULT_TOML.lines() {
+        let t = line.trim();
+        if t.starts_with('#') {
+            last_was_comment_or_key = true;
+        } else if t.is_empty() || t.starts_with('[') {
+            last_was_comment_or_key = false;
+        } else {
+            assert!(last_was_comment_or_key, "undocumented key: {t}");
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! `ReportDate`: the calendar day a report is for.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::CoreError;
+
+/// A day of Hugging Face Daily Papers, always written `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ReportDate(NaiveDate);
+
+impl ReportDate {
+    /// Parses exactly `YYYY-MM-DD` (a real calendar day between 2000 and 2199).
+    pub fn parse(input: &str) -> Result<Self, CoreError> {
+        let err = || CoreError::InvalidDate {
+            input: input.to_owned(),
+        };
+        let s = input.trim();
+        let shape_ok = s.len() == 10
+            && s.bytes().enumerate().all(|(i, b)| match i {
+                4 | 7 => b == b'-',
+                _ => b.is_ascii_digit(),
+            });
+        if !shape_ok {
+            return Err(err());
+        }
+        let date = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| err())?;
+        if !(2000..2200).contains(&chrono::Datelike::year(&date)) {
+            return Err(err());
+        }
+        Ok(Self(date))
+    }
+
+    /// Today in UTC.
+    pub fn today_utc() -> Self {
+        Self(chrono::Utc::now().date_naive())
+    }
+
+    /// The underlying calendar date.
+    pub fn date(self) -> NaiveDate {
+        self.0
+    }
+
+    /// The next day.
+    #[must_use]
+    pub fn succ(self) -> Self {
+        Self(self.0.succ_opt().unwrap_or(self.0))
+    }
+}
+
+impl From<NaiveDate> for ReportDate {
+    fn from(d: NaiveDate) -> Self {
+        Self(d)
+    }
+}
+
+impl fmt::Display for ReportDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m-%d"))
+    }
+}
+
+impl FromStr for ReportDate {
+    type Err = CoreError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+impl Serialize for ReportDate {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for ReportDate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(deserializer)?;
+        Self::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_real_days_only() {
+        assert_eq!(
+            ReportDate::parse("2026-02-10").unwrap().to_string(),
+            "2026-02-10"
+        );
+        assert_eq!(
+            ReportDate::parse("2024-02-29").unwrap().to_string(),
+            "2024-02-29"
+        );
+        for bad in [
+            "2026-2-10",
+            "2026/02/10",
+            "20260210",
+            "2026-02-30",
+            "2025-02-29",
+            "2026-13-01",
+            "yesterday",
+            "",
+            "1999-12-31",
+            "2026-02-10T00:00",
+            "+026-02-10",
+        ] {
+            let e = ReportDate::parse(bad).expect_err(bad);
+            assert!(e.to_string().contains("expected YYYY-MM-DD"), "{e}");
+            assert!(e.to_string().contains(&format!("`{bad}`")), "{e}");
+        }
+    }
+
+    #[test]
+    fn succ_moves_one_day() {
+        let d = ReportDate::parse("2026-02-28").unwrap();
+        assert_eq!(d.succ().to_string(), "2026-03-01");
+    }
+}
