@@ -1,0 +1,155 @@
+//! The one error type of `paperbrief-fetch`, with its retry classification.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How a transport-level failure happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportKind {
+    /// No connection could be made (refused, DNS, TLS).
+    Connect,
+    /// The connect or whole-request timeout fired.
+    Timeout,
+    /// The connection broke while the body was read (a truncated body).
+    Body,
+    /// Anything else reqwest reports (redirect loops, bad URLs…).
+    Other,
+}
+
+/// Everything that can go wrong fetching and reading a source. Every variant names the URL,
+/// id or path it failed on.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    /// The server answered with a non-success status.
+    #[error("{url} answered HTTP {status}{}", retry_after_note(*.retry_after))]
+    Status {
+        /// The requested URL.
+        url: String,
+        /// The HTTP status.
+        status: u16,
+        /// The server's `Retry-After`, when it sent one.
+        retry_after: Option<Duration>,
+    },
+    /// The request never completed.
+    #[error("{url}: {} ({source})", transport_text(*.kind))]
+    Transport {
+        /// The requested URL.
+        url: String,
+        /// What kind of failure.
+        kind: TransportKind,
+        /// reqwest's error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The body is larger than `sources.max_page_bytes`.
+    #[error("{url}: body larger than {limit} bytes (sources.max_page_bytes); refused")]
+    TooLarge {
+        /// The requested URL.
+        url: String,
+        /// The configured limit.
+        limit: u64,
+    },
+    /// The HF daily list is not the JSON array the API documents.
+    #[error("{url}: not a daily-papers list: {reason}")]
+    MalformedList {
+        /// The requested URL.
+        url: String,
+        /// What the parser said.
+        reason: String,
+    },
+    /// An arXiv page or feed that does not hold what it should.
+    #[error("{what}: {reason}")]
+    Unreadable {
+        /// The URL or file.
+        what: String,
+        /// What is missing or wrong.
+        reason: String,
+    },
+    /// A base URL from the configuration that cannot be joined with a path.
+    #[error("bad base URL `{url}`: {reason}")]
+    BadUrl {
+        /// The configured base URL.
+        url: String,
+        /// Why it cannot be used.
+        reason: String,
+    },
+    /// The on-disk cache could not be written.
+    #[error("cache {}: {source}", path.display())]
+    Cache {
+        /// The file.
+        path: PathBuf,
+        /// The IO error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Every source for a paper failed; holds each attempt's reason.
+    #[error("no text for {id}: {}", reasons.join("; "))]
+    NoSource {
+        /// The paper.
+        id: String,
+        /// Why each source failed, in the order they were tried.
+        reasons: Vec<String>,
+    },
+}
+
+fn retry_after_note(ra: Option<Duration>) -> String {
+    ra.map(|d| format!(" (Retry-After {}s)", d.as_secs()))
+        .unwrap_or_default()
+}
+
+fn transport_text(kind: TransportKind) -> &'static str {
+    match kind {
+        TransportKind::Connect => "cannot connect; is the address right and the server up?",
+        TransportKind::Timeout => "timed out",
+        TransportKind::Body => "connection broke while reading the body",
+        TransportKind::Other => "request failed",
+    }
+}
+
+impl FetchError {
+    /// Whether trying again later may succeed: 408, 425, 429 and 5xx answers, timeouts,
+    /// refused connections and truncated bodies.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Status { status, .. } => matches!(status, 408 | 425 | 429 | 500..=599),
+            Self::Transport { kind, .. } => kind != &TransportKind::Other,
+            _ => false,
+        }
+    }
+
+    /// The server's requested wait before the next attempt, if any.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Status { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// Whether the resource does not exist (404 or 410).
+    pub fn is_not_found(&self) -> bool {
+        matches!(
+            self,
+            Self::Status {
+                status: 404 | 410,
+                ..
+            }
+        )
+    }
+}
+
+/// Errors a [`crate::RetryPolicy`] can classify.
+pub trait Transient {
+    /// See [`FetchError::is_transient`].
+    fn is_transient(&self) -> bool;
+    /// See [`FetchError::retry_after`].
+    fn retry_after(&self) -> Option<Duration>;
+}
+
+impl Transient for FetchError {
+    fn is_transient(&self) -> bool {
+        FetchError::is_transient(self)
+    }
+    fn retry_after(&self) -> Option<Duration> {
+        FetchError::retry_after(self)
+    }
+}

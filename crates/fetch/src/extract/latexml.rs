@@ -1,0 +1,565 @@
+//! arXiv's LaTeXML HTML (`article.ltx_document`) → title, authors, abstract, sections, captions
+//! and tables. Bibliography, acknowledgements, navigation and page chrome are dropped.
+
+use std::sync::LazyLock;
+
+use paperbrief_core::{ArxivId, Caption, Section, Table};
+use scraper::{ElementRef, Html, Selector, node::Node};
+
+use super::Extracted;
+use super::text::{Inline, MAX_DEPTH, has_class, math_tex, name, normalize};
+
+static ARTICLE: LazyLock<Selector> =
+    LazyLock::new(|| sel("article.ltx_document, div.ltx_document"));
+static TITLE: LazyLock<Selector> = LazyLock::new(|| sel(".ltx_title_document"));
+static PERSONNAME: LazyLock<Selector> =
+    LazyLock::new(|| sel(".ltx_authors .ltx_creator.ltx_role_author .ltx_personname"));
+static ABSTRACT: LazyLock<Selector> = LazyLock::new(|| sel(".ltx_abstract"));
+static ASSETS: LazyLock<Selector> = LazyLock::new(|| sel("img[src], object[data], a[href]"));
+
+#[allow(clippy::expect_used)]
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).expect("static selector")
+}
+
+/// Section headings whose content is not part of the paper's argument.
+const DROPPED_HEADINGS: &[&str] = &[
+    "acknowledgement",
+    "acknowledgment",
+    "acknowledgements",
+    "acknowledgments",
+    "references",
+    "bibliography",
+];
+
+/// Extracts a LaTeXML document; `None` when `doc` holds no `ltx_document`.
+pub(crate) fn extract(doc: &Html) -> Option<Extracted> {
+    let article = doc.select(&ARTICLE).next()?;
+    let title = article
+        .select(&TITLE)
+        .next()
+        .map(Inline::plain)
+        .unwrap_or_default();
+    let authors = article.select(&PERSONNAME).flat_map(author_names).collect();
+    let mut walker = Walker::default();
+    let mut abstract_paras = Vec::new();
+    if let Some(a) = article.select(&ABSTRACT).next() {
+        for child in child_elements(a).filter(|c| !has_class(*c, "ltx_title")) {
+            walker.blocks(child, None, &mut abstract_paras, 0);
+        }
+    }
+    let abstract_text = abstract_paras.join("\n\n");
+    walker.article(article);
+    Some(Extracted {
+        id: id_from_assets(doc),
+        title,
+        authors,
+        abstract_text,
+        sections: walker.sections,
+        captions: walker.captions,
+        tables: walker.tables,
+    })
+}
+
+/// arXiv serves figures and build logs from `{id}v{N}/…` relative paths; the first one names
+/// the paper.
+fn id_from_assets(doc: &Html) -> Option<ArxivId> {
+    doc.select(&ASSETS).find_map(|e| {
+        let v = e.value();
+        let target = v.attr("src").or(v.attr("data")).or(v.attr("href"))?;
+        let first = target.trim_start_matches("./").split('/').next()?;
+        ArxivId::parse(first)
+            .ok()
+            .filter(|id| id.version().is_some())
+    })
+}
+
+fn child_elements(el: ElementRef<'_>) -> impl Iterator<Item = ElementRef<'_>> {
+    el.children().filter_map(ElementRef::wrap)
+}
+
+/// Author names from one `ltx_personname`: text before the first line break, without marks,
+/// notes or e-mail addresses; several authors in one name are split at commas and "and".
+fn author_names(person: ElementRef<'_>) -> Vec<String> {
+    let mut raw = String::new();
+    for child in person.children() {
+        match child.value() {
+            Node::Text(t) => raw.push_str(t),
+            Node::Element(_) => {
+                let Some(e) = ElementRef::wrap(child) else {
+                    continue;
+                };
+                match name(e) {
+                    "br" => break,
+                    "math" | "sup" | "a" => {}
+                    _ if has_class(e, "ltx_note") || has_class(e, "ltx_author_notes") => {}
+                    _ => raw.push_str(&Inline::plain(e)),
+                }
+            }
+            _ => {}
+        }
+    }
+    normalize(&raw)
+        .split(',')
+        .flat_map(|part| part.split(" and "))
+        .map(|n| n.trim().trim_start_matches("and ").trim().to_owned())
+        .filter(|n| !n.is_empty())
+        .collect()
+}
+
+#[derive(Debug, Default)]
+struct Walker {
+    sections: Vec<Section>,
+    captions: Vec<Caption>,
+    tables: Vec<Table>,
+    in_appendix: bool,
+}
+
+impl Walker {
+    /// Top level: sections in order; loose paragraphs after the abstract go to an untitled
+    /// section; front matter (before the title) and the abstract are skipped.
+    fn article(&mut self, article: ElementRef<'_>) {
+        let mut loose: Vec<String> = Vec::new();
+        let mut seen_title = false;
+        for child in child_elements(article) {
+            if is_section(child) {
+                self.flush_loose(&mut loose);
+                self.section(child, 1, 0);
+            } else if has_class(child, "ltx_title_document") {
+                seen_title = true;
+            } else if seen_title && !is_front_matter(child) {
+                // The untitled section is pushed when flushed: point captions at its index.
+                let idx = Some(self.sections.len());
+                self.blocks(child, idx, &mut loose, 0);
+            }
+        }
+        self.flush_loose(&mut loose);
+    }
+
+    fn flush_loose(&mut self, loose: &mut Vec<String>) {
+        if loose.is_empty() {
+            return;
+        }
+        self.sections.push(Section {
+            heading: String::new(),
+            level: 1,
+            text: loose.join("\n\n"),
+            appendix: self.in_appendix,
+        });
+        loose.clear();
+    }
+
+    fn section(&mut self, sec: ElementRef<'_>, level: u8, depth: usize) {
+        if depth > MAX_DEPTH || has_class(sec, "ltx_bibliography") {
+            return;
+        }
+        let heading = child_elements(sec)
+            .find(|e| is_heading(*e))
+            .map(Inline::plain)
+            .unwrap_or_default();
+        let bare = strip_number(&heading).to_lowercase();
+        if DROPPED_HEADINGS
+            .iter()
+            .any(|h| bare.trim_end_matches([':', '.']) == *h)
+        {
+            return;
+        }
+        if has_class(sec, "ltx_appendix")
+            || (level == 1
+                && ["appendix", "appendices", "supplementary"]
+                    .iter()
+                    .any(|a| bare.starts_with(a)))
+        {
+            self.in_appendix = true;
+        }
+        let idx = self.sections.len();
+        self.sections.push(Section {
+            heading,
+            level,
+            text: String::new(),
+            appendix: self.in_appendix,
+        });
+        let mut paras = Vec::new();
+        for child in child_elements(sec) {
+            if is_heading(child) {
+                continue;
+            }
+            if has_class(child, "ltx_paragraph") || has_class(child, "ltx_subparagraph") {
+                self.run_in(child, idx, &mut paras, depth + 1);
+            } else if is_section(child) {
+                self.section(child, level.saturating_add(1).min(4), depth + 1);
+            } else {
+                self.blocks(child, Some(idx), &mut paras, depth + 1);
+            }
+        }
+        self.sections[idx].text = paras.join("\n\n");
+    }
+
+    /// A `\paragraph{Title}`: its title runs into its first paragraph.
+    fn run_in(&mut self, el: ElementRef<'_>, idx: usize, paras: &mut Vec<String>, depth: usize) {
+        let title = child_elements(el)
+            .find(|e| is_heading(*e))
+            .map(Inline::plain)
+            .unwrap_or_default();
+        let start = paras.len();
+        for child in child_elements(el).filter(|e| !is_heading(*e)) {
+            self.blocks(child, Some(idx), paras, depth + 1);
+        }
+        if title.is_empty() {
+            return;
+        }
+        match paras.get_mut(start) {
+            Some(first) => *first = format!("{title} {first}"),
+            None => paras.push(title),
+        }
+    }
+
+    /// Block-level content of a section: paragraphs, lists, equations, theorems; figures and
+    /// tables are recorded separately.
+    fn blocks(
+        &mut self,
+        el: ElementRef<'_>,
+        idx: Option<usize>,
+        paras: &mut Vec<String>,
+        depth: usize,
+    ) {
+        if depth > MAX_DEPTH || is_chrome(el) {
+            return;
+        }
+        if name(el) == "figure" {
+            self.figure(el, idx);
+        } else if has_class(el, "ltx_para") || name(el) == "p" {
+            let text = self.para(el, idx, depth);
+            push_nonempty(paras, text);
+        } else if has_class(el, "ltx_theorem") || has_class(el, "ltx_proof") {
+            let start = paras.len();
+            let title = child_elements(el)
+                .find(|e| is_heading(*e))
+                .map(Inline::plain);
+            for child in child_elements(el).filter(|e| !is_heading(*e)) {
+                self.blocks(child, idx, paras, depth + 1);
+            }
+            if let Some(t) = title.filter(|t| !t.is_empty()) {
+                match paras.get_mut(start) {
+                    Some(first) => *first = format!("{t} {first}"),
+                    None => paras.push(t),
+                }
+            }
+        } else if is_section(el) {
+            self.section(el, 4, depth + 1);
+        } else if is_leaf_block(el) {
+            push_nonempty(paras, self.leaf_block(el, idx, depth));
+        } else {
+            for child in el.children() {
+                if let Some(e) = ElementRef::wrap(child) {
+                    self.blocks(e, idx, paras, depth + 1);
+                } else if let Node::Text(t) = child.value() {
+                    push_nonempty(paras, normalize(t));
+                }
+            }
+        }
+    }
+
+    /// One `ltx_para`: its pieces (text, display equations, lists) joined by line breaks, with
+    /// footnotes at the end.
+    fn para(&mut self, el: ElementRef<'_>, idx: Option<usize>, depth: usize) -> String {
+        if name(el) == "p" {
+            return Inline::paragraph(el);
+        }
+        let mut pieces = Vec::new();
+        for child in el.children() {
+            if let Some(e) = ElementRef::wrap(child) {
+                if name(e) == "figure" {
+                    self.figure(e, idx);
+                } else if is_chrome(e) {
+                } else if is_leaf_block(e) || name(e) == "p" {
+                    push_nonempty(&mut pieces, self.leaf_block(e, idx, depth + 1));
+                } else {
+                    let mut nested = Vec::new();
+                    self.blocks(e, idx, &mut nested, depth + 1);
+                    pieces.extend(nested);
+                }
+            } else if let Node::Text(t) = child.value() {
+                push_nonempty(&mut pieces, normalize(t));
+            }
+        }
+        pieces.join("\n")
+    }
+
+    fn leaf_block(&mut self, el: ElementRef<'_>, idx: Option<usize>, depth: usize) -> String {
+        match name(el) {
+            "ul" | "ol" | "dl" => self.list(el, idx, depth),
+            "table" if is_equation(el) => equation(el),
+            "table" => table_text(el),
+            _ if has_class(el, "ltx_listing") => listing(el),
+            _ => Inline::paragraph(el),
+        }
+    }
+
+    fn list(&mut self, list: ElementRef<'_>, idx: Option<usize>, depth: usize) -> String {
+        let mut lines = Vec::new();
+        for item in child_elements(list).filter(|e| matches!(name(*e), "li" | "dt" | "dd")) {
+            let tag = child_elements(item)
+                .find(|e| has_class(*e, "ltx_tag"))
+                .map(Inline::plain)
+                .filter(|t| !t.is_empty() && t != "•" && t != "∙" && t != "–")
+                .unwrap_or_else(|| "-".to_owned());
+            let mut body = Vec::new();
+            for child in child_elements(item).filter(|e| !has_class(*e, "ltx_tag")) {
+                self.blocks(child, idx, &mut body, depth + 1);
+            }
+            let body = body.join(" ");
+            if !body.is_empty() {
+                lines.push(format!("{tag} {body}"));
+            }
+        }
+        lines.join("\n")
+    }
+
+    fn figure(&mut self, fig: ElementRef<'_>, idx: Option<usize>) {
+        let caption = child_elements(fig)
+            .find(|e| name(*e) == "figcaption")
+            .map(Inline::paragraph)
+            .unwrap_or_default();
+        if has_class(fig, "ltx_table") {
+            let text = tables_in(fig);
+            if !caption.is_empty() || !text.is_empty() {
+                self.tables.push(Table {
+                    section: idx,
+                    caption,
+                    text,
+                });
+            }
+            return;
+        }
+        if has_class(fig, "ltx_float") {
+            // Algorithms: keep the listing, it is often the method itself.
+            let body: Vec<String> = fig
+                .descendants()
+                .filter_map(ElementRef::wrap)
+                .filter(|e| has_class(*e, "ltx_listing"))
+                .map(listing)
+                .collect();
+            if let Some(i) = idx.filter(|i| *i < self.sections.len()) {
+                let block = [caption, body.join("\n")].join("\n").trim().to_owned();
+                let text = &mut self.sections[i].text;
+                if !block.is_empty() {
+                    text.push_str(if text.is_empty() { "" } else { "\n\n" });
+                    text.push_str(&block);
+                }
+                return;
+            }
+        }
+        // Tabular displays inside a figure (e.g. profiles drawn as tables) are tables too.
+        let text = tables_in(fig);
+        if !text.is_empty() {
+            self.tables.push(Table {
+                section: idx,
+                caption,
+                text,
+            });
+            return;
+        }
+        // Sub-figures have their own captions; keep them all, in order.
+        for panel in
+            child_elements(fig).filter(|e| name(*e) == "figure" || has_class(*e, "ltx_flex_figure"))
+        {
+            for sub in panel
+                .descendants()
+                .filter_map(ElementRef::wrap)
+                .filter(|e| name(*e) == "figure")
+            {
+                if let Some(c) = child_elements(sub).find(|e| name(*e) == "figcaption") {
+                    push_caption(&mut self.captions, idx, Inline::paragraph(c));
+                }
+            }
+            let own = child_elements(panel).find(|e| name(*e) == "figcaption");
+            if let Some(c) = own.filter(|_| name(panel) == "figure") {
+                push_caption(&mut self.captions, idx, Inline::paragraph(c));
+            }
+        }
+        push_caption(&mut self.captions, idx, caption);
+    }
+}
+
+fn push_caption(captions: &mut Vec<Caption>, section: Option<usize>, text: String) {
+    if !text.is_empty() && !captions.iter().any(|c| c.text == text) {
+        captions.push(Caption { section, text });
+    }
+}
+
+fn push_nonempty(out: &mut Vec<String>, text: String) {
+    if !text.trim().is_empty() {
+        out.push(text);
+    }
+}
+
+fn is_section(el: ElementRef<'_>) -> bool {
+    name(el) == "section" && !has_class(el, "ltx_paragraph") && !has_class(el, "ltx_subparagraph")
+}
+
+fn is_heading(el: ElementRef<'_>) -> bool {
+    matches!(name(el), "h1" | "h2" | "h3" | "h4" | "h5" | "h6") && has_class(el, "ltx_title")
+}
+
+fn is_front_matter(el: ElementRef<'_>) -> bool {
+    [
+        "ltx_authors",
+        "ltx_abstract",
+        "ltx_dates",
+        "ltx_keywords",
+        "ltx_classification",
+        "ltx_TOC",
+    ]
+    .iter()
+    .any(|c| has_class(el, c))
+}
+
+/// Page chrome and content that is not the paper's text.
+fn is_chrome(el: ElementRef<'_>) -> bool {
+    matches!(
+        name(el),
+        "nav" | "header" | "footer" | "script" | "style" | "noscript" | "button" | "form"
+    ) || [
+        "ltx_bibliography",
+        "ltx_acknowledgements",
+        "ltx_acknowledgement",
+        "ltx_pagination",
+        "ltx_page_navbar",
+        "ltx_page_logo",
+        "ltx_TOC",
+        "ltx_ERROR",
+    ]
+    .iter()
+    .any(|c| has_class(el, c))
+}
+
+fn is_leaf_block(el: ElementRef<'_>) -> bool {
+    matches!(name(el), "ul" | "ol" | "dl" | "table") || has_class(el, "ltx_listing")
+}
+
+fn is_equation(el: ElementRef<'_>) -> bool {
+    has_class(el, "ltx_equation")
+        || has_class(el, "ltx_equationgroup")
+        || has_class(el, "ltx_eqn_table")
+}
+
+/// Strips a leading section number or tag ("3.1 ", "Appendix A ", "IV. ").
+fn strip_number(heading: &str) -> &str {
+    let h = heading.trim();
+    let h = h
+        .strip_prefix("Appendix ")
+        .map_or(h, |rest| rest.split_once(' ').map_or(rest, |(_, r)| r));
+    match h.split_once(' ') {
+        Some((first, rest))
+            if first
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c.is_ascii_uppercase())
+                && first.len() <= 6 =>
+        {
+            rest
+        }
+        _ => h,
+    }
+}
+
+/// A display equation: one `$$TeX$$` line per row, with its number.
+fn equation(table: ElementRef<'_>) -> String {
+    let mut lines = Vec::new();
+    for row in table
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|e| name(*e) == "tr")
+    {
+        let tex: Vec<String> = row
+            .descendants()
+            .filter_map(ElementRef::wrap)
+            .filter(|e| name(*e) == "math")
+            .map(math_tex)
+            .filter(|t| !t.is_empty())
+            .collect();
+        let number = row
+            .descendants()
+            .filter_map(ElementRef::wrap)
+            .find(|e| has_class(*e, "ltx_tag_equation"))
+            .map(Inline::plain);
+        if tex.is_empty() {
+            continue;
+        }
+        let mut line = format!("$${}$$", tex.join(" "));
+        if let Some(n) = number.filter(|n| !n.is_empty()) {
+            line.push(' ');
+            line.push_str(&n);
+        }
+        lines.push(line);
+    }
+    lines.join("\n")
+}
+
+/// The text of every top-level tabular inside `fig`, blank-line separated.
+fn tables_in(fig: ElementRef<'_>) -> String {
+    top_tabulars(fig)
+        .map(table_text)
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// Tabulars inside `el` that are not nested in another tabular.
+fn top_tabulars(el: ElementRef<'_>) -> impl Iterator<Item = ElementRef<'_>> {
+    el.descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(move |e| {
+            is_tabular(*e)
+                && !e
+                    .ancestors()
+                    .filter_map(ElementRef::wrap)
+                    .take_while(|a| a.id() != el.id())
+                    .any(is_tabular)
+        })
+}
+
+fn is_tabular(e: ElementRef<'_>) -> bool {
+    has_class(e, "ltx_tabular") && !is_equation(e)
+}
+
+/// A data table: one line per row, cells separated by ` | `; empty rows dropped.
+fn table_text(table: ElementRef<'_>) -> String {
+    let mut rows = Vec::new();
+    collect_rows(table, &mut rows, 0);
+    rows.join("\n")
+}
+
+fn collect_rows(el: ElementRef<'_>, rows: &mut Vec<String>, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    for child in child_elements(el) {
+        if name(child) == "tr" || has_class(child, "ltx_tr") {
+            let cells: Vec<String> = child_elements(child)
+                .filter(|c| matches!(name(*c), "td" | "th") || has_class(*c, "ltx_td"))
+                .map(Inline::plain)
+                .collect();
+            if cells.iter().any(|c| !c.is_empty()) {
+                rows.push(cells.join(" | "));
+            }
+        } else if !is_tabular(child) {
+            collect_rows(child, rows, depth + 1);
+        }
+    }
+}
+
+fn listing(el: ElementRef<'_>) -> String {
+    let lines: Vec<String> = el
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|e| has_class(*e, "ltx_listingline"))
+        .map(Inline::plain)
+        .filter(|l| !l.is_empty())
+        .collect();
+    if lines.is_empty() {
+        Inline::plain(el)
+    } else {
+        lines.join("\n")
+    }
+}
