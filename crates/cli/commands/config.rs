@@ -1,0 +1,29 @@
+//! `paperbrief config`: the resolved configuration, secrets redacted.
+
+use anyhow::Result;
+use paperbrief_core::env_vars::{OPENAI_API_KEY, PAPERBRIEF_API_KEY};
+
+use super::Outcome;
+use crate::args::GlobalArgs;
+use crate::settings;
+
+pub(crate) fn run(global: &GlobalArgs) -> Result<Outcome> {
+    let config = settings::load(global, &[])?;
+    let key_source = [PAPERBRIEF_API_KEY, OPENAI_API_KEY]
+        .into_iter()
+        .find(|v| std::env::var(v).is_ok_and(|k| !k.is_empty()));
+    let mut out = String::from(
+        "# paperbrief configuration, resolved (defaults < --config < environment < flags)\n",
+    );
+    if let Some(path) = &global.config {
+        out.push_str(&format!("# config file: {}\n", path.display()));
+    }
+    out.push_str(&match key_source {
+        Some(var) => format!("# API key: set from {var} (not shown)\n"),
+        None => format!("# API key: not set ({PAPERBRIEF_API_KEY} or {OPENAI_API_KEY})\n"),
+    });
+    out.push('\n');
+    out.push_str(&config.to_redacted_toml());
+    print!("{out}");
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,36 @@
+//! The `paperbrief` binary: parses arguments, loads the configuration, calls the library and
+//! maps the outcome to an exit code — 0 success, 1 done but something failed (a paper, a file
+//! with no full text), 2 fatal (bad input or configuration, an upstream that cannot be reached).
+
+mod args;
+mod commands;
+mod logging;
+mod settings;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::Cli;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    logging::init(&cli.global);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(commands::dispatch(cli)) {
+        Ok(outcome) => outcome.into(),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
