@@ -28,6 +28,8 @@ pub struct Config {
     pub output: OutputConfig,
     /// The OpenAI-compatible endpoint.
     pub llm: LlmConfig,
+    /// The prompt template and token budget.
+    pub prompt: PromptConfig,
 }
 
 /// `[sources]`: see `config/default.toml` for each key.
@@ -76,6 +78,18 @@ pub struct LlmConfig {
     pub model: String,
     pub max_model_len: u32,
     pub max_tokens: u32,
+}
+
+/// `[prompt]`: see `config/default.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct PromptConfig {
+    pub dir: String,
+    pub template: String,
+    pub safety_margin_tokens: u32,
+    pub safety_margin_ratio: f64,
+    pub retry_budget_ratio: f64,
 }
 
 impl Config {
@@ -139,6 +153,25 @@ impl Config {
             if v == 0 {
                 return Err(bad(key, "must be greater than 0".into()));
             }
+        }
+        let p = &self.prompt;
+        if !(0.0..0.9).contains(&p.safety_margin_ratio) {
+            return Err(bad(
+                "prompt.safety_margin_ratio",
+                "must be at least 0 and below 0.9".into(),
+            ));
+        }
+        if !(0.1..=0.95).contains(&p.retry_budget_ratio) {
+            return Err(bad(
+                "prompt.retry_budget_ratio",
+                "must be 0.1 to 0.95".into(),
+            ));
+        }
+        if p.template.contains(['/', '\\']) || p.template.trim().is_empty() {
+            return Err(bad(
+                "prompt.template",
+                "must be a file name inside prompt.dir".into(),
+            ));
         }
         if !(1..=100).contains(&s.hf_page_size) {
             return Err(bad("sources.hf_page_size", "must be 1 to 100".into()));

@@ -1,0 +1,129 @@
+//! Tokenizer set-up cost, answer parsing and rendering throughput, prompt rendering with cuts.
+//! Run: `cargo bench -p paperbrief-prompt --bench prompt`.
+
+use std::path::PathBuf;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use paperbrief_core::{ArxivId, Section, SourceDoc, SourceKind};
+use paperbrief_prompt::{Brief, Budget, Grounding, Template, render_prompt};
+
+/// The example report's 34 briefs when `../shared/spec` is there, else a built-in answer.
+fn answers() -> Vec<String> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/spec/example-report-2026-02-10.md");
+    match std::fs::read_to_string(&path) {
+        Ok(report) => report
+            .split("\n============================================================\n")
+            .filter_map(|c| {
+                c.find("- **阅读来源**")
+                    .map(|i| c[i..].split_once('\n').map(|(_, b)| b.to_owned()))
+            })
+            .flatten()
+            .collect(),
+        Err(_) => {
+            eprintln!(
+                "no example report at {}; benchmarking a built-in answer",
+                path.display()
+            );
+            vec!["### 1. 应用领域\n计算机视觉\n### 2. 一句话核心贡献\n提出方法，快 20 倍。\n### 3. 使用指南\n- 输入：图像\n### 4. 主要创新点\n1. **新**：方法\n### 5. 实验效果\n提升 38.64%。\n".repeat(1)]
+        }
+    }
+}
+
+fn long_doc() -> SourceDoc {
+    let para =
+        "The model attends to every token in the sequence and learns a representation of it. "
+            .repeat(8);
+    let text = vec![para; 12].join("\n\n");
+    SourceDoc {
+        kind: SourceKind::Html,
+        id: ArxivId::parse("2602.00001").unwrap(),
+        url: String::new(),
+        title: "A long paper".into(),
+        authors: vec!["A".into()],
+        abstract_text: "Abstract.".into(),
+        sections: (0..30)
+            .map(|i| Section {
+                heading: format!("{i} Section"),
+                level: 1,
+                text: text.clone(),
+                appendix: i > 25,
+            })
+            .collect(),
+        captions: vec![],
+        tables: vec![],
+    }
+}
+
+fn benches(c: &mut Criterion) {
+    let mut g = c.benchmark_group("tokenizer");
+    g.sample_size(10);
+    g.bench_function("o200k_base set-up", |b| {
+        b.iter(|| tiktoken_rs::o200k_base().unwrap())
+    });
+    let text = "The model attends to every token. 模型关注每一个词元。".repeat(2_000);
+    let bpe = paperbrief_prompt::tokens::encoder();
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    g.bench_function("count (shared encoder)", |b| {
+        b.iter(|| bpe.encode_ordinary(std::hint::black_box(&text)).len())
+    });
+    g.finish();
+
+    let answers = answers();
+    let bytes: u64 = answers.iter().map(|a| a.len() as u64).sum();
+    let briefs: Vec<Brief> = answers.iter().map(|a| Brief::parse(a).unwrap()).collect();
+    let mut g = c.benchmark_group("brief");
+    g.throughput(Throughput::Bytes(bytes));
+    g.bench_function(format!("parse {} answers", answers.len()), |b| {
+        b.iter(|| {
+            answers
+                .iter()
+                .map(|a| Brief::parse(a).is_ok() as usize)
+                .sum::<usize>()
+        })
+    });
+    g.bench_function(format!("render {} briefs", briefs.len()), |b| {
+        b.iter(|| briefs.iter().map(|b| b.render().len()).sum::<usize>())
+    });
+    let grounding = Grounding::new(&long_doc().full_text());
+    g.bench_function("grounding check", |b| {
+        b.iter(|| {
+            briefs
+                .iter()
+                .map(|b| {
+                    grounding
+                        .unsupported(b.section(paperbrief_prompt::SectionName::Results))
+                        .len()
+                })
+                .sum::<usize>()
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("prompt");
+    let template = Template::builtin();
+    let doc = long_doc();
+    g.bench_function("render 30-section paper, 32k context (cuts)", |b| {
+        b.iter(|| {
+            render_prompt(&template, &doc, None, &Budget::new(32_768, 2_048, 256, 0.1))
+                .unwrap()
+                .tokens
+        })
+    });
+    g.bench_function("render 30-section paper, 128k context (no cuts)", |b| {
+        b.iter(|| {
+            render_prompt(
+                &template,
+                &doc,
+                None,
+                &Budget::new(131_072, 2_048, 256, 0.1),
+            )
+            .unwrap()
+            .tokens
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(all, benches);
+criterion_main!(all);

@@ -1,0 +1,101 @@
+//! Every brief of the example report (`../shared/spec/example-report-2026-02-10.md`) parses
+//! into five non-empty sections with the right content under each. The spec folder exists in
+//! CI; without it the test says it skipped.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use super::super::{Brief, SectionName};
+
+fn report() -> Option<String> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/spec/example-report-2026-02-10.md");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(_) => {
+            eprintln!(
+                "skipped: no example report at {} (it exists in CI)",
+                path.display()
+            );
+            None
+        }
+    }
+}
+
+/// `(title, brief)` for each paper: the text after its `阅读来源` line.
+fn briefs(report: &str) -> Vec<(String, String)> {
+    report
+        .split("\n============================================================\n")
+        .filter_map(|chunk| {
+            let title = chunk
+                .lines()
+                .find_map(|l| l.strip_prefix("## 📄 "))?
+                .trim()
+                .to_owned();
+            let start = chunk.find("- **阅读来源**")?;
+            let after = &chunk[start..];
+            let body = &after[after.find('\n')? + 1..];
+            Some((title, body.to_owned()))
+        })
+        .collect()
+}
+
+/// The first `n` characters of a line, for a reviewable snapshot that does not copy the report.
+fn head(s: &str, n: usize) -> String {
+    let line = s.lines().next().unwrap_or_default();
+    let cut: String = line.chars().take(n).collect();
+    if cut.chars().count() < line.chars().count() {
+        format!("{cut}…")
+    } else {
+        cut
+    }
+}
+
+#[test]
+fn all_34_example_briefs_parse() {
+    let Some(report) = report() else { return };
+    let briefs = briefs(&report);
+    assert_eq!(briefs.len(), 34);
+    let mut summary = String::new();
+    for (title, text) in &briefs {
+        let brief = Brief::parse(text).unwrap_or_else(|e| panic!("{title}: {e}"));
+        let _ = writeln!(summary, "## {}", head(title, 50));
+        for (name, content) in brief.sections.iter() {
+            assert!(!content.trim().is_empty(), "{title}: {name} empty");
+            // No section swallowed the next one's heading.
+            for other in SectionName::ALL {
+                let heading_like = format!("**{}**", other.zh());
+                assert!(
+                    !content
+                        .lines()
+                        .any(|l| l.trim_start().starts_with(&heading_like)
+                            && l.trim_start().starts_with(char::is_numeric)),
+                    "{title}: {name} contains the heading of {other}"
+                );
+            }
+            let _ = writeln!(
+                summary,
+                "{}: {} lines | {}",
+                name.zh(),
+                content.lines().count(),
+                head(content, 24)
+            );
+        }
+        // The canonical rendering parses back to the same brief.
+        assert_eq!(Brief::parse(&brief.render()).unwrap(), brief, "{title}");
+    }
+    insta::assert_snapshot!(summary);
+}
+
+/// Calibration of the "mostly not Chinese" threshold: every real brief is well above it.
+#[test]
+fn example_briefs_are_recognised_as_chinese() {
+    let Some(report) = report() else { return };
+    for (title, text) in briefs(&report) {
+        let english = text.chars().filter(char::is_ascii_alphabetic).count();
+        assert!(
+            Brief::parse(&text).is_ok(),
+            "{title} ({english} Latin letters) rejected"
+        );
+    }
+}

@@ -1,0 +1,28 @@
+//! The one error type of `paperbrief-prompt` (besides [`crate::AnswerError`], which describes a
+//! model's answer rather than a failure).
+
+/// What can go wrong building a prompt.
+#[derive(Debug, thiserror::Error)]
+pub enum PromptError {
+    /// A template that does not parse, lacks a block, or uses an undefined variable.
+    #[error("prompt template {name}: {message}")]
+    Template {
+        /// The template's file name.
+        name: String,
+        /// What MiniJinja said.
+        message: String,
+    },
+    /// Even with every section cut, the prompt does not fit the model's context.
+    #[error(
+        "{id}: the prompt needs {needed} tokens even with only title and abstract, but the budget is {budget} \
+         (llm.max_model_len minus llm.max_tokens minus the safety margin); raise max_model_len or lower max_tokens"
+    )]
+    TooLong {
+        /// The paper.
+        id: String,
+        /// Tokens of the smallest possible prompt.
+        needed: usize,
+        /// The input budget.
+        budget: usize,
+    },
+}
