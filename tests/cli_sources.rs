@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{paperbrief, run, stderr, stdout, upstream_env};
+use common::{pairs, paperbrief, run, stderr, stdout, upstream_env};
 use wiremock::matchers::{path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -15,14 +15,6 @@ const LIST: &str = r#"[
  {"paper": {"id": "2602.00003", "title": "Also One", "summary": "C.", "upvotes": 1}}
 ]"#;
 
-fn env_of(uri: &str) -> Vec<(&'static str, String)> {
-    upstream_env(uri)
-}
-
-fn with<'a>(env: &'a [(&'static str, String)]) -> Vec<(&'a str, &'a str)> {
-    env.iter().map(|(k, v)| (*k, v.as_str())).collect()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn list_prints_report_order_and_json() {
     let server = MockServer::start().await;
@@ -32,9 +24,9 @@ async fn list_prints_report_order_and_json() {
         .mount(&server)
         .await;
     let home = tempfile::tempdir().unwrap();
-    let env = env_of(&server.uri());
+    let env = upstream_env(&server.uri());
     let out = run({
-        let mut c = paperbrief(home.path(), &with(&env));
+        let mut c = paperbrief(home.path(), &pairs(&env));
         c.args(["list", "--date", "2026-02-10"]);
         c
     })
@@ -54,7 +46,7 @@ async fn list_prints_report_order_and_json() {
     );
 
     let out = run({
-        let mut c = paperbrief(home.path(), &with(&env));
+        let mut c = paperbrief(home.path(), &pairs(&env));
         c.args(["list", "--date", "2026-02-10", "--json"]);
         c
     })
@@ -77,9 +69,9 @@ async fn weekend_prints_nothing_and_a_note() {
         .mount(&server)
         .await;
     let home = tempfile::tempdir().unwrap();
-    let env = env_of(&server.uri());
+    let env = upstream_env(&server.uri());
     let out = run({
-        let mut c = paperbrief(home.path(), &with(&env));
+        let mut c = paperbrief(home.path(), &pairs(&env));
         c.args(["list", "--date", "2026-02-14"]);
         c
     })
@@ -180,11 +172,11 @@ async fn extract_fetches_by_id_and_parses_files_offline() {
         .mount(&server)
         .await;
     let home = tempfile::tempdir().unwrap();
-    let env = env_of(&server.uri());
+    let env = upstream_env(&server.uri());
     for _ in 0..2 {
         // The second run is served by the cache (expect(1) above).
         let out = run({
-            let mut c = paperbrief(home.path(), &with(&env));
+            let mut c = paperbrief(home.path(), &pairs(&env));
             c.args(["extract", "2602.00001", "--json"]);
             c
         })

@@ -44,8 +44,38 @@ pub(crate) enum Command {
     /// Show what paperbrief reads of a paper: an arXiv id (fetched, through the cache) or a
     /// saved arXiv HTML, abstract page or export-API file (parsed offline).
     Extract(ExtractArgs),
+    /// Print the rendered prompt for a paper (messages, token counts, what was cut) without
+    /// calling the model: the dry run for tuning templates.
+    Prompt(PromptArgs),
+    /// Parse a saved model answer into the canonical brief; exit 1 naming every problem when
+    /// it is not acceptable.
+    ParseBrief(ParseBriefArgs),
     /// Print the resolved configuration (secrets redacted).
     Config,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PromptArgs {
+    /// The arXiv id.
+    pub(crate) id: String,
+    /// Take the paper's HF metadata (code repository, project page) from this day's list.
+    #[arg(long, value_parser = parse_date)]
+    pub(crate) date: Option<ReportDate>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ParseBriefArgs {
+    /// A file holding the model's answer.
+    pub(crate) file: PathBuf,
+    /// Check the brief's numbers against this paper: an arXiv id (fetched) or a saved page.
+    #[arg(long, value_name = "ID|FILE")]
+    pub(crate) source: Option<String>,
+    /// Print JSON: {"sections": {"应用领域": …}, "warnings": […]}.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// The finish_reason the server gave (`length` means the answer was cut off).
+    #[arg(long, value_name = "REASON")]
+    pub(crate) finish_reason: Option<String>,
 }
 
 #[derive(Debug, Args)]

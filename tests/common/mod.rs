@@ -47,3 +47,8 @@ pub fn upstream_env(uri: &str) -> Vec<(&'static str, String)> {
         ("PAPERBRIEF_SOURCES_RETRY_BASE_DELAY_MS", "10".to_owned()),
     ]
 }
+
+/// Borrowed `(name, value)` pairs for [`paperbrief`].
+pub fn pairs<'a>(env: &'a [(&'static str, String)]) -> Vec<(&'a str, &'a str)> {
+    env.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}

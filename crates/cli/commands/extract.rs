@@ -59,7 +59,7 @@ pub(crate) async fn run(global: &GlobalArgs, args: &ExtractArgs) -> Result<Outco
 fn from_file(path: &Path, json: bool) -> Result<Outcome> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let text = String::from_utf8_lossy(&bytes);
-    let placeholder = ArxivId::parse("0704.0001")?;
+    let placeholder = super::unnamed_paper();
     let (docs, known_ids): (Vec<SourceDoc>, Vec<Option<ArxivId>>) = match parse_document(&text) {
         Parsed::FullText(e) => {
             let id = e.id.clone();

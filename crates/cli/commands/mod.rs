@@ -3,6 +3,8 @@
 mod config;
 mod extract;
 mod list;
+mod parse_brief;
+mod prompt;
 
 use std::process::ExitCode;
 
@@ -28,11 +30,20 @@ impl From<Outcome> for ExitCode {
     }
 }
 
+/// The id given to a saved page that does not name its paper, so it can be held as a
+/// `SourceDoc`; commands never show it or use it in a path.
+pub(crate) fn unnamed_paper() -> paperbrief_core::ArxivId {
+    #[allow(clippy::expect_used)]
+    paperbrief_core::ArxivId::parse("0704.0001").expect("a valid id")
+}
+
 /// Runs the chosen command.
 pub(crate) async fn dispatch(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::List(args) => list::run(&cli.global, &args).await,
         Command::Extract(args) => extract::run(&cli.global, &args).await,
+        Command::Prompt(args) => prompt::run(&cli.global, &args).await,
+        Command::ParseBrief(args) => parse_brief::run(&cli.global, &args).await,
         Command::Config => config::run(&cli.global),
     }
 }
