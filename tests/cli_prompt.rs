@@ -1,5 +1,7 @@
 //! End-to-end: `prompt` and `parse-brief` from the real binary.
 
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
 mod common;
 
 use common::{pairs, paperbrief, run, stderr, stdout, upstream_env};

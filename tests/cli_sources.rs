@@ -1,6 +1,8 @@
 //! End-to-end: the real binary's `list`, `extract` and `config` against stand-in HF and arXiv
 //! servers on loopback.
 
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
 mod common;
 
 use common::{pairs, paperbrief, run, stderr, stdout, upstream_env};

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use paperbrief_core::ReportDate;
 use paperbrief_core::env_vars::PAPERBRIEF_CONFIG;
+use paperbrief_core::{ArxivId, ReportDate};
 
 /// Turns each day's Hugging Face Daily Papers into a Chinese research briefing.
 #[derive(Debug, Parser)]
@@ -26,9 +26,18 @@ pub(crate) struct GlobalArgs {
     /// files and environment).
     #[arg(long = "set", global = true, value_name = "KEY=VALUE")]
     pub(crate) set: Vec<String>,
-    /// Where fetched pages are cached (`cache.dir`).
+    /// Where fetched pages and finished work are kept (`cache.dir`).
     #[arg(long, global = true, value_name = "DIR")]
     pub(crate) cache_dir: Option<String>,
+    /// Where reports are written (`output.dir`).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub(crate) output_dir: Option<String>,
+    /// The OpenAI-compatible endpoint, with /v1 (`llm.base_url`).
+    #[arg(long, global = true, value_name = "URL")]
+    pub(crate) base_url: Option<String>,
+    /// The model to ask (`llm.model`).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub(crate) model: Option<String>,
     /// More log output (-v: debug, -vv: trace). PAPERBRIEF_LOG takes a full filter.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub(crate) verbose: u8,
@@ -39,6 +48,18 @@ pub(crate) struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
+    /// Write a day's report: reports/{date}.md and .json. Exit 0 when every paper has its
+    /// brief, 1 when the report was written but some papers failed, 2 when nothing could run.
+    Run(RunArgs),
+    /// Re-summarise one paper and splice it into its day's report in place (or print it when
+    /// it is in no report).
+    Paper(PaperArgs),
+    /// Run each day from --from to --to in turn, skipping days already complete.
+    Backfill(BackfillArgs),
+    /// Rebuild a day's Markdown from its JSON, without any network.
+    Render(RenderArgs),
+    /// Check the set-up: the LLM endpoint, its model and context, a tiny completion, HF, arXiv.
+    Check,
     /// Print a day's Hugging Face papers in report order (upvotes, then list order).
     List(ListArgs),
     /// Show what paperbrief reads of a paper: an arXiv id (fetched, through the cache) or a
@@ -79,6 +100,55 @@ pub(crate) struct ParseBriefArgs {
 }
 
 #[derive(Debug, Args)]
+pub(crate) struct RunArgs {
+    /// The day, YYYY-MM-DD (default: today, UTC).
+    #[arg(long, value_parser = parse_date)]
+    pub(crate) date: Option<ReportDate>,
+    /// Only the first N papers in report order.
+    #[arg(long, value_name = "N")]
+    pub(crate) limit: Option<usize>,
+    /// Only these papers (comma-separated arXiv ids).
+    #[arg(long, value_delimiter = ',', value_name = "ID,…", value_parser = parse_id)]
+    pub(crate) only: Vec<ArxivId>,
+    /// Ignore stored briefs and ask the model again.
+    #[arg(long)]
+    pub(crate) force: bool,
+    /// Render every prompt and count tokens; no model calls, no report.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PaperArgs {
+    /// The arXiv id.
+    #[arg(value_parser = parse_id)]
+    pub(crate) id: ArxivId,
+    /// The day whose report holds the paper.
+    #[arg(long, value_parser = parse_date)]
+    pub(crate) date: Option<ReportDate>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BackfillArgs {
+    /// First day, YYYY-MM-DD.
+    #[arg(long, value_parser = parse_date)]
+    pub(crate) from: ReportDate,
+    /// Last day, YYYY-MM-DD (included).
+    #[arg(long, value_parser = parse_date)]
+    pub(crate) to: ReportDate,
+    /// Run complete days again too (their stored briefs are still reused).
+    #[arg(long)]
+    pub(crate) redo: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RenderArgs {
+    /// The day, YYYY-MM-DD.
+    #[arg(long, value_parser = parse_date)]
+    pub(crate) date: ReportDate,
+}
+
+#[derive(Debug, Args)]
 pub(crate) struct ListArgs {
     /// The day, YYYY-MM-DD (default: today, UTC).
     #[arg(long, value_parser = parse_date)]
@@ -98,6 +168,11 @@ pub(crate) struct ExtractArgs {
     /// Do not read or write the page cache.
     #[arg(long)]
     pub(crate) no_cache: bool,
+}
+
+/// clap value parser for arXiv ids.
+pub(crate) fn parse_id(s: &str) -> Result<ArxivId, String> {
+    ArxivId::parse(s).map_err(|e| e.to_string())
 }
 
 /// clap value parser for `--date`.

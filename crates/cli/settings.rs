@@ -15,18 +15,20 @@ pub(crate) fn environment() -> Vec<(String, String)> {
 }
 
 /// Resolves the configuration from every layer.
-pub(crate) fn load(args: &GlobalArgs, extra: &[(&str, Option<String>)]) -> Result<Config> {
+pub(crate) fn load(args: &GlobalArgs) -> Result<Config> {
     let mut builder = ConfigBuilder::new();
     if let Some(path) = &args.config {
         builder = builder.file(path, &read_config(path)?)?;
     }
     builder = builder.env(environment())?;
-    if let Some(dir) = &args.cache_dir {
-        builder = builder.set("cache.dir", dir, "--cache-dir")?;
-    }
-    for (key, value) in extra {
+    for (key, flag, value) in [
+        ("cache.dir", "--cache-dir", &args.cache_dir),
+        ("output.dir", "--output-dir", &args.output_dir),
+        ("llm.base_url", "--base-url", &args.base_url),
+        ("llm.model", "--model", &args.model),
+    ] {
         if let Some(v) = value {
-            builder = builder.set(key, v, &format!("--{}", flag_name(key)))?;
+            builder = builder.set(key, v, flag)?;
         }
     }
     for item in &args.set {
@@ -36,10 +38,6 @@ pub(crate) fn load(args: &GlobalArgs, extra: &[(&str, Option<String>)]) -> Resul
         builder = builder.set(key.trim(), value, &format!("--set {item}"))?;
     }
     Ok(builder.build()?)
-}
-
-fn flag_name(key: &str) -> String {
-    key.rsplit('.').next().unwrap_or(key).replace('_', "-")
 }
 
 fn read_config(path: &Path) -> Result<String> {

@@ -8,7 +8,7 @@ use crate::args::GlobalArgs;
 use crate::settings;
 
 pub(crate) fn run(global: &GlobalArgs) -> Result<Outcome> {
-    let config = settings::load(global, &[])?;
+    let config = settings::load(global)?;
     let key_source = [PAPERBRIEF_API_KEY, OPENAI_API_KEY]
         .into_iter()
         .find(|v| std::env::var(v).is_ok_and(|k| !k.is_empty()));

@@ -41,7 +41,7 @@ pub(crate) async fn run(global: &GlobalArgs, args: &ExtractArgs) -> Result<Outco
             args.target
         )
     })?;
-    let config = settings::load(global, &[])?;
+    let config = settings::load(global)?;
     let sources = Sources::from_config(&config, !args.no_cache)?;
     let outcome = sources.arxiv.fetch_source(&id, None).await?;
     if let Some(why) = &outcome.fallback {

@@ -9,7 +9,7 @@ use crate::args::{GlobalArgs, ListArgs};
 use crate::settings;
 
 pub(crate) async fn run(global: &GlobalArgs, args: &ListArgs) -> Result<Outcome> {
-    let config = settings::load(global, &[])?;
+    let config = settings::load(global)?;
     let date = args.date.unwrap_or_else(ReportDate::today_utc);
     let sources = Sources::from_config(&config, false)?;
     let list = sources.hf.daily_papers(date).await.with_context(|| {

@@ -1,10 +1,13 @@
 //! One module per command; [`dispatch`] routes to them.
 
+mod check;
 mod config;
 mod extract;
 mod list;
+mod paper;
 mod parse_brief;
 mod prompt;
+mod run;
 
 use std::process::ExitCode;
 
@@ -40,6 +43,11 @@ pub(crate) fn unnamed_paper() -> paperbrief_core::ArxivId {
 /// Runs the chosen command.
 pub(crate) async fn dispatch(cli: Cli) -> Result<Outcome> {
     match cli.command {
+        Command::Run(args) => run::run(&cli.global, &args).await,
+        Command::Paper(args) => paper::run(&cli.global, &args).await,
+        Command::Backfill(args) => run::backfill(&cli.global, &args).await,
+        Command::Render(args) => run::render(&cli.global, &args),
+        Command::Check => check::run(&cli.global).await,
         Command::List(args) => list::run(&cli.global, &args).await,
         Command::Extract(args) => extract::run(&cli.global, &args).await,
         Command::Prompt(args) => prompt::run(&cli.global, &args).await,

@@ -76,7 +76,7 @@ async fn source_text(global: &GlobalArgs, source: &str) -> Result<String> {
     let id = ArxivId::parse(source).with_context(|| {
         format!("--source `{source}` is neither an existing file nor an arXiv id")
     })?;
-    let config = settings::load(global, &[])?;
+    let config = settings::load(global)?;
     let sources = Sources::from_config(&config, true)?;
     Ok(sources.arxiv.fetch_source(&id, None).await?.doc.full_text())
 }

@@ -1,19 +1,17 @@
 //! `paperbrief prompt`: the rendered messages for one paper, without calling the model.
 
-use anyhow::{Context, Result, bail};
-use paperbrief_core::{ArxivId, Config, PaperRef};
+use anyhow::{Result, bail};
+use paperbrief_core::{ArxivId, PaperRef};
 use paperbrief_fetch::Sources;
-use paperbrief_prompt::{Budget, Template, render_prompt};
+use paperbrief_orchestrator::engine::{FALLBACK_CONTEXT, load_template};
+use paperbrief_prompt::{Budget, render_prompt};
 
 use super::Outcome;
 use crate::args::{GlobalArgs, PromptArgs};
 use crate::settings;
 
-/// The context assumed when `llm.max_model_len` is 0 and no server is asked.
-pub(crate) const FALLBACK_CONTEXT: usize = 32_768;
-
 pub(crate) async fn run(global: &GlobalArgs, args: &PromptArgs) -> Result<Outcome> {
-    let config = settings::load(global, &[])?;
+    let config = settings::load(global)?;
     let template = load_template(&config)?;
     let id = ArxivId::parse(&args.id)?;
     let sources = Sources::from_config(&config, true)?;
@@ -25,7 +23,7 @@ pub(crate) async fn run(global: &GlobalArgs, args: &PromptArgs) -> Result<Outcom
     let context = match config.llm.max_model_len {
         0 => {
             eprintln!("note: llm.max_model_len is 0; assuming a {FALLBACK_CONTEXT}-token context");
-            FALLBACK_CONTEXT
+            FALLBACK_CONTEXT as usize
         }
         n => n as usize,
     };
@@ -72,21 +70,6 @@ pub(crate) async fn run(global: &GlobalArgs, args: &PromptArgs) -> Result<Outcom
         p.user
     );
     Ok(Outcome::Success)
-}
-
-/// The template `[prompt]` names: the built-in one, or `{dir}/{template}` read from disk.
-pub(crate) fn load_template(config: &Config) -> Result<Template> {
-    if config.prompt.dir.trim().is_empty() {
-        return Ok(Template::builtin());
-    }
-    let path = std::path::Path::new(&config.prompt.dir).join(&config.prompt.template);
-    let source = std::fs::read_to_string(&path).with_context(|| {
-        format!(
-            "cannot read the prompt template {} (prompt.dir / prompt.template)",
-            path.display()
-        )
-    })?;
-    Ok(Template::from_source(&config.prompt.template, &source)?)
 }
 
 async fn find_paper(

@@ -28,6 +28,8 @@ pub struct Config {
     pub output: OutputConfig,
     /// The OpenAI-compatible endpoint.
     pub llm: LlmConfig,
+    /// The run: concurrency of the pipeline.
+    pub run: RunConfig,
     /// The prompt template and token budget.
     pub prompt: PromptConfig,
 }
@@ -78,6 +80,23 @@ pub struct LlmConfig {
     pub model: String,
     pub max_model_len: u32,
     pub max_tokens: u32,
+    pub temperature: f64,
+    pub max_concurrency: u32,
+    pub requests_per_minute: u32,
+    pub tokens_per_minute: u32,
+    pub timeout_secs: u64,
+    pub max_attempts: u32,
+    pub retry_base_delay_ms: u64,
+    pub extra_body: Table,
+    pub repair_attempts: u32,
+}
+
+/// `[run]`: see `config/default.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct RunConfig {
+    pub fetch_concurrency: u32,
 }
 
 /// `[prompt]`: see `config/default.toml`.
@@ -148,11 +167,21 @@ impl Config {
             ("sources.connect_timeout_secs", s.connect_timeout_secs),
             ("sources.max_attempts", u64::from(s.max_attempts)),
             ("llm.max_tokens", u64::from(self.llm.max_tokens)),
+            ("llm.max_concurrency", u64::from(self.llm.max_concurrency)),
+            ("llm.timeout_secs", self.llm.timeout_secs),
+            ("llm.max_attempts", u64::from(self.llm.max_attempts)),
+            (
+                "run.fetch_concurrency",
+                u64::from(self.run.fetch_concurrency),
+            ),
         ];
         for (key, v) in positive {
             if v == 0 {
                 return Err(bad(key, "must be greater than 0".into()));
             }
+        }
+        if !(0.0..=2.0).contains(&self.llm.temperature) {
+            return Err(bad("llm.temperature", "must be 0 to 2".into()));
         }
         let p = &self.prompt;
         if !(0.0..0.9).contains(&p.safety_margin_ratio) {

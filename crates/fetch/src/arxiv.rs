@@ -15,11 +15,26 @@ use crate::error::FetchError;
 use crate::extract::{AbstractInfo, Parsed, parse_document};
 use crate::http::{HttpClient, join};
 
+/// Where a paper's text came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The arXiv HTML full text.
+    FullText,
+    /// The abstract the caller passed in.
+    Known,
+    /// The arXiv abstract page.
+    AbstractPage,
+    /// The arXiv export API.
+    ExportApi,
+}
+
 /// A paper's text and how it was obtained.
 #[derive(Debug, Clone)]
 pub struct FetchOutcome {
     /// What was read.
     pub doc: SourceDoc,
+    /// Where it came from.
+    pub origin: Origin,
     /// Why the full text was not used, when it was not.
     pub fallback: Option<String>,
     /// Whether every byte came from the cache (no request was made).
@@ -36,6 +51,11 @@ pub struct ArxivClient {
     api_batch: usize,
     negative_ttl: Duration,
 }
+
+/// "Attention Is All You Need": an id every arXiv mirror has, for [`ArxivClient::probe`].
+#[allow(clippy::expect_used)]
+static PROBE_ID: std::sync::LazyLock<ArxivId> =
+    std::sync::LazyLock::new(|| ArxivId::parse("1706.03762").expect("a valid id"));
 
 /// A body from the cache or the network.
 struct Body {
@@ -94,6 +114,20 @@ impl ArxivClient {
         Ok(out)
     }
 
+    /// Whether the abstract pages answer: `GET {arxiv_base}/abs/{id}` for a known paper,
+    /// without the cache.
+    pub async fn probe(&self) -> Result<(), FetchError> {
+        let url = self.abs_url(&PROBE_ID)?;
+        let page = self.http.get(&url).await?;
+        match parse_blocking(page.text()).await {
+            Parsed::Abstract(_) => Ok(()),
+            other => Err(FetchError::Unreadable {
+                what: url.to_string(),
+                reason: format!("expected an abstract page, got a {}", other.label()),
+            }),
+        }
+    }
+
     /// The paper's text: full text when arXiv has HTML for it, else the abstract — `known`
     /// when the caller has it, else from the abstract page or the export API.
     pub async fn fetch_source(
@@ -109,6 +143,7 @@ impl ArxivClient {
         if let Some(info) = known {
             return Ok(FetchOutcome {
                 doc: info.into_source(id.clone(), self.abs_url(id)?.to_string()),
+                origin: Origin::Known,
                 fallback: Some(html_reason),
                 from_cache: true,
             });
@@ -119,6 +154,7 @@ impl ArxivClient {
                 let url = self.abs_url(id)?.to_string();
                 return Ok(FetchOutcome {
                     doc: info.into_source(id.clone(), url),
+                    origin: Origin::AbstractPage,
                     fallback: Some(html_reason),
                     from_cache,
                 });
@@ -128,6 +164,7 @@ impl ArxivClient {
         match self.api_single(id).await {
             Ok((info, from_cache)) => Ok(FetchOutcome {
                 doc: info.into_source(id.clone(), self.abs_url(id)?.to_string()),
+                origin: Origin::ExportApi,
                 fallback: Some(html_reason),
                 from_cache,
             }),
@@ -155,6 +192,7 @@ impl ArxivClient {
                 let read_id = version_from_url(id, &body.final_url);
                 Ok(FetchOutcome {
                     doc: extracted.into_source(read_id, url.to_string()),
+                    origin: Origin::FullText,
                     fallback: None,
                     from_cache: body.from_cache,
                 })

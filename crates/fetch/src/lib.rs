@@ -18,7 +18,7 @@ pub mod http;
 pub mod retry;
 pub mod sources;
 
-pub use arxiv::ArxivClient;
+pub use arxiv::{ArxivClient, FetchOutcome, Origin};
 pub use cache::{Cache, atomic_write, resolve_cache_dir};
 pub use error::{FetchError, Transient};
 pub use hf::{DailyList, HfClient};

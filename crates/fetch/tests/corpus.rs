@@ -1,6 +1,8 @@
 //! Extraction over the recorded real responses in `../shared/corpus` (present in CI, absent in a
 //! user's clone: then each test says it skipped).
 
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
 use std::path::PathBuf;
 
 use paperbrief_core::ReportDate;

@@ -1,6 +1,8 @@
 //! The real HTTP stack against wiremock on 127.0.0.1: status codes, retries, pacing, size caps,
 //! timeouts, the fallback chain and the cache.
 
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 

@@ -1,5 +1,7 @@
 //! Rendering prompts: the template, the budget and what gets cut.
 
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
 use paperbrief_core::{
     ArxivId, Caption, PaperRef, ReportDate, Section, SourceDoc, SourceKind, Table,
 };

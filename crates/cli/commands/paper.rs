@@ -1,0 +1,37 @@
+//! `paperbrief paper`: re-summarise one paper.
+
+use anyhow::Result;
+use paperbrief_orchestrator::Engine;
+use paperbrief_orchestrator::llm::api_key_from_env;
+use paperbrief_orchestrator::regenerate::{Regenerated, regenerate};
+use paperbrief_orchestrator::report::{Outcome as EntryOutcome, render_entry};
+
+use super::Outcome;
+use crate::args::{GlobalArgs, PaperArgs};
+use crate::settings;
+
+pub(crate) async fn run(global: &GlobalArgs, args: &PaperArgs) -> Result<Outcome> {
+    let config = settings::load(global)?;
+    let engine = Engine::new(config, api_key_from_env())?;
+    let entry = match regenerate(&engine, &args.id, args.date).await? {
+        Regenerated::Spliced {
+            entry,
+            index,
+            markdown,
+        } => {
+            eprintln!("replaced entry {} of {}", index + 1, markdown.display());
+            entry
+        }
+        Regenerated::Standalone(entry) => {
+            println!("{}", render_entry(&entry));
+            entry
+        }
+    };
+    Ok(match entry.outcome {
+        EntryOutcome::Ok { .. } => Outcome::Success,
+        EntryOutcome::Failed(f) => {
+            eprintln!("{} failed ({:?}): {}", args.id, f.stage, f.reason);
+            Outcome::Partial
+        }
+    })
+}

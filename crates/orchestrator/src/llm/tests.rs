@@ -1,0 +1,235 @@
+//! The client against wiremock on loopback: the request shape, lenient replies, and errors.
+
+use std::time::{Duration, Instant};
+
+use paperbrief_core::{Config, ConfigBuilder};
+use serde_json::json;
+use wiremock::matchers::{body_partial_json, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use super::*;
+
+fn config(server: &MockServer, extra: &[(&str, &str)]) -> Config {
+    let mut b = ConfigBuilder::new()
+        .set("llm.base_url", &format!("{}/v1/", server.uri()), "test")
+        .unwrap()
+        .set("llm.retry_base_delay_ms", "10", "test")
+        .unwrap()
+        .set("llm.max_attempts", "3", "test")
+        .unwrap();
+    for (k, v) in extra {
+        b = b.set(k, v, "test").unwrap();
+    }
+    b.build().unwrap()
+}
+
+fn request() -> ChatRequest {
+    ChatRequest {
+        messages: vec![Message::new("system", "S"), Message::new("user", "U")],
+        max_tokens: 256,
+        prompt_tokens: 10,
+        response_format: None,
+    }
+}
+
+fn completion(content: &str, finish: &str) -> Value {
+    json!({"id": "x", "object": "chat.completion", "created": 1, "model": "Qwen/Qwen3-8B",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content, "reasoning_content": "thinking…"},
+            "finish_reason": finish, "stop_reason": null, "token_ids": null}],
+        "usage": {"prompt_tokens": 12, "completion_tokens": 8, "total_tokens": 20, "prompt_tokens_details": null}})
+}
+
+#[tokio::test]
+async fn sends_the_documented_request_and_reads_a_vllm_reply() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .and(header("authorization", "Bearer sk-test"))
+        .and(body_partial_json(json!({
+            "model": "Qwen/Qwen3-8B", "max_tokens": 256, "temperature": 0.3, "stream": false,
+            "messages": [{"role": "system", "content": "S"}, {"role": "user", "content": "U"}],
+            "chat_template_kwargs": {"enable_thinking": false}
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(completion("答案", "stop")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let c = config(
+        &server,
+        &[(
+            "llm.extra_body",
+            "{ chat_template_kwargs = { enable_thinking = false } }",
+        )],
+    );
+    let client = LlmClient::new(&c, Some("sk-test".into())).unwrap();
+    let (reply, attempts) = client.chat("Qwen/Qwen3-8B", 0.3, &request()).await;
+    let reply = reply.unwrap();
+    assert_eq!(attempts, 1);
+    assert_eq!(reply.content, "答案");
+    assert_eq!(reply.reasoning.as_deref(), Some("thinking…"));
+    assert_eq!(reply.finish_reason.as_deref(), Some("stop"));
+    assert_eq!(
+        reply.usage,
+        Some(Usage {
+            prompt_tokens: 12,
+            completion_tokens: 8
+        })
+    );
+}
+
+#[tokio::test]
+async fn without_a_key_the_placeholder_is_sent() {
+    let server = MockServer::start().await;
+    Mock::given(header("authorization", "Bearer EMPTY"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(completion("好", "eos_token")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = LlmClient::new(&config(&server, &[]), None).unwrap();
+    let (reply, _) = client.chat("m", 0.3, &request()).await;
+    // An unknown finish reason is kept, not an error.
+    assert_eq!(reply.unwrap().finish_reason.as_deref(), Some("eos_token"));
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured_and_5xx_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", "1")
+                .set_body_json(json!({"error": {"message": "slow down", "code": 429}})),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503).set_body_string("Service Unavailable"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(completion("好", "stop")))
+        .mount(&server)
+        .await;
+    let client = LlmClient::new(&config(&server, &[]), None).unwrap();
+    let started = Instant::now();
+    let (reply, attempts) = client.chat("m", 0.3, &request()).await;
+    assert!(reply.is_ok());
+    assert_eq!(attempts, 3);
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "Retry-After: 1 was not honoured"
+    );
+}
+
+#[tokio::test]
+async fn errors_are_classified_from_the_status_not_the_library() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"error": {
+            "message": "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens (4744 in the messages, 256 in the completion).",
+            "type": "BadRequestError", "param": null, "code": 400}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = LlmClient::new(&config(&server, &[]), None).unwrap();
+    let (reply, attempts) = client.chat("m", 0.3, &request()).await;
+    let err = reply.unwrap_err();
+    assert_eq!(
+        err.kind,
+        LlmErrorKind::ContextTooLong(Some(paperbrief_prompt::ContextOverflow {
+            limit: 4096,
+            requested: 4744
+        }))
+    );
+    assert_eq!(attempts, 1, "a context rejection is not retried as is");
+
+    let garbage = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("{\"choices\": ["))
+        .mount(&garbage)
+        .await;
+    let client = LlmClient::new(&config(&garbage, &[]), None).unwrap();
+    let (reply, attempts) = client.chat("m", 0.3, &request()).await;
+    assert_eq!(reply.unwrap_err().kind, LlmErrorKind::Transient);
+    assert_eq!(attempts, 3, "a malformed reply is retried");
+
+    let auth = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(401).set_body_json(json!({"error": {"message": "bad key"}})),
+        )
+        .mount(&auth)
+        .await;
+    let client = LlmClient::new(&config(&auth, &[]), None).unwrap();
+    let (reply, _) = client.chat("m", 0.3, &request()).await;
+    let err = reply.unwrap_err();
+    assert_eq!(err.kind, LlmErrorKind::Unauthorized);
+    assert!(err.to_string().contains("PAPERBRIEF_API_KEY"), "{err}");
+}
+
+#[tokio::test]
+async fn a_hanging_server_times_out() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(completion("好", "stop"))
+                .set_delay(Duration::from_secs(10)),
+        )
+        .mount(&server)
+        .await;
+    let client = LlmClient::new(
+        &config(
+            &server,
+            &[("llm.timeout_secs", "1"), ("llm.max_attempts", "2")],
+        ),
+        None,
+    )
+    .unwrap();
+    let (reply, attempts) = client.chat("m", 0.3, &request()).await;
+    let err = reply.unwrap_err();
+    assert_eq!(err.kind, LlmErrorKind::Transient);
+    assert!(err.to_string().contains("timed out"), "{err}");
+    assert_eq!(attempts, 2);
+}
+
+#[tokio::test]
+async fn models_and_contexts_are_read_from_vllm_and_llama_cpp() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/models"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"object": "list", "data": [
+            {"id": "Qwen/Qwen3-8B", "object": "model", "owned_by": "vllm", "root": "Qwen/Qwen3-8B", "max_model_len": 40960},
+            {"id": "smollm2", "object": "model", "meta": {"n_ctx_train": 8192}}]})))
+        .mount(&server)
+        .await;
+    Mock::given(path("/props"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"default_generation_settings": {"n_ctx": 4096}})),
+        )
+        .mount(&server)
+        .await;
+    let client = LlmClient::new(&config(&server, &[]), None).unwrap();
+    let models = client.models().await.unwrap();
+    assert_eq!(
+        models[0],
+        ModelInfo {
+            id: "Qwen/Qwen3-8B".into(),
+            max_model_len: Some(40960)
+        }
+    );
+    assert_eq!(models[1].max_model_len, None);
+    assert_eq!(client.server_context().await, Some(4096));
+}
+
+#[test]
+fn extra_body_merges_recursively_and_wins() {
+    let mut body = json!({"model": "m", "a": {"x": 1, "y": 2}});
+    merge(&mut body, &json!({"a": {"y": 3}, "top_k": 20}));
+    assert_eq!(
+        body,
+        json!({"model": "m", "a": {"x": 1, "y": 3}, "top_k": 20})
+    );
+}

@@ -1,0 +1,196 @@
+//! Stand-ins for paperbrief's upstreams, on 127.0.0.1, for tests and benchmarks.
+//!
+//! Role: let the real binary and the real HTTP stack run end to end without a network.
+//! [`StandIn`] serves a day's HF list, arXiv HTML/abstract/API pages and an OpenAI-compatible
+//! LLM from one wiremock server; the LLM's answers follow a per-paper [`Script`] and every
+//! request is logged with its timing, so tests can prove concurrency and rate limits.
+
+mod llm;
+
+use std::time::Duration;
+
+use serde_json::json;
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+pub use llm::{Behaviour, FakeLlm, LoggedRequest, Script, good_answer};
+
+/// A paper the stand-in lists.
+#[derive(Debug, Clone)]
+pub struct FakePaper {
+    /// arXiv id without version.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// HF upvotes.
+    pub upvotes: i64,
+    /// Whether arXiv has HTML for it (else its HTML answers 404).
+    pub html: bool,
+    /// Extra paragraphs of body text (to make a long paper).
+    pub extra_paragraphs: usize,
+}
+
+impl FakePaper {
+    /// A paper `2602.{n:05}` with `upvotes` and HTML.
+    pub fn numbered(n: u32, upvotes: i64) -> Self {
+        Self {
+            id: format!("2602.{n:05}"),
+            title: format!("Paper Number {n}"),
+            upvotes,
+            html: true,
+            extra_paragraphs: 0,
+        }
+    }
+
+    /// A LaTeXML page for the paper, with numbers the briefs can cite.
+    pub fn html_page(&self) -> String {
+        let extra: String = (0..self.extra_paragraphs)
+            .map(|i| format!("<div class=\"ltx_para\"><p class=\"ltx_p\">Detail {i}: the method processes every input token and keeps a running summary of the sequence.</p></div>"))
+            .collect();
+        format!(
+            r#"<!DOCTYPE html><html><head><title>{t}</title></head><body><article class="ltx_document">
+<h1 class="ltx_title ltx_title_document">{t}</h1>
+<div class="ltx_authors"><span class="ltx_creator ltx_role_author"><span class="ltx_personname">Ada Lovelace</span></span></div>
+<div class="ltx_abstract"><h6 class="ltx_title">Abstract</h6><p class="ltx_p">We study {t} and improve accuracy by 12.5%.</p></div>
+<section class="ltx_section"><h2 class="ltx_title">1 Introduction</h2><div class="ltx_para"><p class="ltx_p">{t} matters. We reach 91.3% on the benchmark.</p></div></section>
+<section class="ltx_section"><h2 class="ltx_title">2 Method</h2><div class="ltx_para"><p class="ltx_p">We propose a method that is 3x faster.</p></div>{extra}</section>
+</article></body></html>"#,
+            t = self.title
+        )
+    }
+
+    /// The item the HF API lists for it.
+    pub fn hf_item(&self) -> serde_json::Value {
+        json!({"paper": {"id": self.id, "title": self.title, "summary": format!("Abstract of {}.", self.title),
+            "authors": [{"name": "Ada Lovelace"}], "upvotes": self.upvotes,
+            "githubRepo": format!("https://github.com/example/{}", self.id)}})
+    }
+}
+
+/// One loopback server standing in for HF, arXiv and the LLM.
+pub struct StandIn {
+    /// The server; its `uri()` is every base URL.
+    pub server: MockServer,
+    /// The LLM's request log and script.
+    pub llm: FakeLlm,
+}
+
+impl StandIn {
+    /// Serves `papers` as the HF list for `date`, their arXiv pages, and an LLM called
+    /// `model` with a `context`-token window answering per `llm`.
+    pub async fn start(
+        date: &str,
+        papers: &[FakePaper],
+        llm: FakeLlm,
+        model: &str,
+        context: u32,
+    ) -> Self {
+        let server = MockServer::start().await;
+        let list: Vec<serde_json::Value> = papers.iter().map(FakePaper::hf_item).collect();
+        Mock::given(method("GET"))
+            .and(path("/api/daily_papers"))
+            .and(query_param("date", date))
+            .respond_with(ResponseTemplate::new(200).set_body_json(list))
+            .mount(&server)
+            .await;
+        for p in papers {
+            let html = if p.html {
+                ResponseTemplate::new(200).set_body_string(p.html_page())
+            } else {
+                ResponseTemplate::new(404)
+            };
+            Mock::given(method("GET"))
+                .and(path(format!("/html/{}v1", p.id)))
+                .respond_with(html)
+                .mount(&server)
+                .await;
+        }
+        Mock::given(method("GET"))
+            .and(path("/api/query"))
+            .respond_with(Feed(papers.to_vec()))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/abs/1706.03762"))
+            .respond_with(ResponseTemplate::new(200).set_body_string(ABS_PAGE))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/v1/models"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(json!({"object": "list", "data": [
+                {"id": model, "object": "model", "owned_by": "vllm", "max_model_len": context}]})),
+            )
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/v1/chat/completions"))
+            .respond_with(llm.clone())
+            .mount(&server)
+            .await;
+        Self { server, llm }
+    }
+
+    /// Environment variables pointing paperbrief at this server, without pacing, with fast
+    /// retries and the given cache and output directories.
+    pub fn env(
+        &self,
+        cache: &std::path::Path,
+        output: &std::path::Path,
+    ) -> Vec<(&'static str, String)> {
+        let uri = self.server.uri();
+        vec![
+            ("PAPERBRIEF_SOURCES_HF_ENDPOINT", uri.clone()),
+            ("PAPERBRIEF_SOURCES_ARXIV_BASE", uri.clone()),
+            ("PAPERBRIEF_SOURCES_ARXIV_API_BASE", uri.clone()),
+            ("PAPERBRIEF_SOURCES_ARXIV_MIN_INTERVAL_MS", "0".into()),
+            ("PAPERBRIEF_SOURCES_RETRY_BASE_DELAY_MS", "10".into()),
+            ("PAPERBRIEF_LLM_BASE_URL", format!("{uri}/v1")),
+            ("PAPERBRIEF_LLM_RETRY_BASE_DELAY_MS", "10".into()),
+            ("PAPERBRIEF_CACHE_DIR", cache.display().to_string()),
+            ("PAPERBRIEF_OUTPUT_DIR", output.display().to_string()),
+        ]
+    }
+}
+
+/// An abstract page, for `check`.
+const ABS_PAGE: &str = r#"<html><head><meta name="citation_title" content="Attention Is All You Need" /><meta name="citation_arxiv_id" content="1706.03762" /><meta name="citation_abstract" content="The dominant sequence transduction models." /></head><body><blockquote class="abstract">Abstract: The dominant sequence transduction models.</blockquote></body></html>"#;
+
+/// The export API: an entry (at version 1) for each listed paper `id_list` asks for.
+struct Feed(Vec<FakePaper>);
+
+impl wiremock::Respond for Feed {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let wanted: Vec<String> = request
+            .url
+            .query_pairs()
+            .find(|(k, _)| k == "id_list")
+            .map(|(_, v)| v.split(',').map(str::to_owned).collect())
+            .unwrap_or_default();
+        let found: Vec<&FakePaper> = self
+            .0
+            .iter()
+            .filter(|p| wanted.iter().any(|w| w == &p.id))
+            .collect();
+        ResponseTemplate::new(200).set_body_string(feed(&found))
+    }
+}
+
+fn feed(papers: &[&FakePaper]) -> String {
+    let entries: String = papers
+        .iter()
+        .map(|p| {
+            format!(
+                "<entry><id>http://arxiv.org/abs/{id}v1</id><title>{t}</title><summary>Abstract of {t}.</summary><author><name>Ada Lovelace</name></author></entry>",
+                id = p.id,
+                t = p.title
+            )
+        })
+        .collect();
+    format!(
+        "<?xml version='1.0' encoding='UTF-8'?><feed xmlns=\"http://www.w3.org/2005/Atom\">{entries}</feed>"
+    )
+}
+
+/// How long a stand-in call may take before a test considers it hung.
+pub const HANG: Duration = Duration::from_secs(30);

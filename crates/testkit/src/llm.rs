@@ -1,0 +1,227 @@
+//! The stand-in LLM: answers chat completions per a script, logs every request with its timing.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use regex::Regex;
+use serde_json::json;
+use wiremock::{Request, Respond, ResponseTemplate};
+
+/// What the stand-in does with one request for a paper.
+#[derive(Debug, Clone)]
+pub enum Behaviour {
+    /// A complete, valid brief.
+    Good,
+    /// A brief with this section's heading and content left out.
+    Missing(&'static str),
+    /// A valid brief wrapped in a `<think>` block first.
+    Thinking,
+    /// Half a brief, `finish_reason: length`.
+    Truncated,
+    /// An answer in English.
+    English,
+    /// An HTTP error, with `Retry-After` seconds when given.
+    Status(u16, Option<u64>),
+    /// vLLM's 400 for a prompt over the context.
+    Overflow,
+    /// No answer for this long.
+    Hang(Duration),
+    /// A brief whose text carries a script tag.
+    Script,
+    /// A 200 whose body is not JSON.
+    Garbage,
+    /// Exactly this answer.
+    Answer(String),
+}
+
+/// Per-paper behaviours, consumed one per request; when a paper's list runs out it answers
+/// [`Behaviour::Good`].
+#[derive(Debug, Default, Clone)]
+pub struct Script(HashMap<String, Vec<Behaviour>>);
+
+impl Script {
+    /// Adds the behaviours of successive requests for `id`.
+    #[must_use]
+    pub fn on(mut self, id: &str, behaviours: Vec<Behaviour>) -> Self {
+        self.0.insert(id.to_owned(), behaviours);
+        self
+    }
+}
+
+/// One request the stand-in received.
+#[derive(Debug, Clone)]
+pub struct LoggedRequest {
+    /// The paper it was for (from `arXiv 编号：`), if any.
+    pub id: Option<String>,
+    /// When it arrived.
+    pub at: Instant,
+    /// How long the stand-in took to answer.
+    pub latency: Duration,
+    /// The request body.
+    pub body: serde_json::Value,
+    /// The `Authorization` header.
+    pub authorization: Option<String>,
+}
+
+/// The stand-in LLM (a wiremock responder).
+#[derive(Debug, Clone)]
+pub struct FakeLlm {
+    script: Arc<Mutex<Script>>,
+    log: Arc<Mutex<Vec<LoggedRequest>>>,
+    latency: Duration,
+    id_pattern: Arc<Regex>,
+}
+
+impl FakeLlm {
+    /// Answers after `latency`, per `script`.
+    pub fn new(script: Script, latency: Duration) -> Self {
+        #[allow(clippy::expect_used)]
+        let id_pattern = Regex::new(r"arXiv 编号：(\d{4}\.\d{4,5})").expect("static regex");
+        Self {
+            script: Arc::new(Mutex::new(script)),
+            log: Arc::default(),
+            latency,
+            id_pattern: Arc::new(id_pattern),
+        }
+    }
+
+    /// Every request so far.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The most requests that were in flight at once.
+    pub fn max_in_flight(&self) -> usize {
+        let log = self.requests();
+        let mut events: Vec<(Instant, i32)> = log
+            .iter()
+            .flat_map(|r| [(r.at, 1), (r.at + r.latency, -1)])
+            .collect();
+        events.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        let (mut now, mut max) = (0i32, 0i32);
+        for (_, d) in events {
+            now += d;
+            max = max.max(now);
+        }
+        usize::try_from(max).unwrap_or(0)
+    }
+
+    fn next(&self, id: Option<&str>) -> Behaviour {
+        let mut script = self.script.lock().unwrap_or_else(PoisonError::into_inner);
+        id.and_then(|id| script.0.get_mut(id))
+            .filter(|queue| !queue.is_empty())
+            .map_or(Behaviour::Good, |queue| queue.remove(0))
+    }
+}
+
+impl Respond for FakeLlm {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap_or_default();
+        let first_user = body["messages"]
+            .as_array()
+            .and_then(|m| m.iter().find(|x| x["role"] == "user"))
+            .cloned();
+        let text = first_user
+            .as_ref()
+            .and_then(|u| u["content"].as_str())
+            .unwrap_or_default()
+            .to_owned();
+        let id = self.id_pattern.captures(&text).map(|c| c[1].to_owned());
+        let title = text
+            .lines()
+            .find_map(|l| l.strip_prefix("论文标题："))
+            .unwrap_or("论文")
+            .to_owned();
+        let behaviour = self.next(id.as_deref());
+        let latency = match behaviour {
+            Behaviour::Hang(d) => d,
+            _ => self.latency,
+        };
+        self.log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(LoggedRequest {
+                id,
+                at: Instant::now(),
+                latency,
+                body: body.clone(),
+                authorization: request
+                    .headers
+                    .get("authorization")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned),
+            });
+        let model = body["model"].as_str().unwrap_or("stand-in").to_owned();
+        let max_tokens = body["max_tokens"].as_u64().unwrap_or(2048);
+        let reply = |content: String, finish: &str| {
+            ResponseTemplate::new(200)
+                .set_body_json(json!({
+                    "id": "chatcmpl-1", "object": "chat.completion", "created": 1_760_000_000, "model": model,
+                    "choices": [{"index": 0, "message": {"role": "assistant", "content": content, "reasoning": null},
+                        "finish_reason": finish, "stop_reason": null}],
+                    "usage": {"prompt_tokens": 1000, "completion_tokens": max_tokens.min(300), "total_tokens": 1300}
+                }))
+                .set_delay(latency)
+        };
+        match behaviour {
+            Behaviour::Good | Behaviour::Hang(_) => reply(good_answer(&title), "stop"),
+            Behaviour::Missing(section) => reply(without(&good_answer(&title), section), "stop"),
+            Behaviour::Thinking => reply(format!("<think>\n先想想这篇论文……\n</think>\n\n{}", good_answer(&title)), "stop"),
+            Behaviour::Truncated => {
+                let full = good_answer(&title);
+                let cut = full.find("### 4.").unwrap_or(full.len());
+                reply(full[..cut].to_owned(), "length")
+            }
+            Behaviour::English => reply(
+                "### 1. 应用领域\nMachine learning.\n### 2. 一句话核心贡献\nThe paper proposes a new method for this problem.\n### 3. 使用指南\nInput data, output predictions, code not released.\n### 4. 主要创新点\nA novel approach to the problem described.\n### 5. 实验效果\nIt improves accuracy on the benchmark by a clear margin.\n".into(),
+                "stop",
+            ),
+            Behaviour::Script => reply(good_answer(&title).replace("### 5. 实验效果\n", "### 5. 实验效果\n<script>alert('x')</script> "), "stop"),
+            Behaviour::Status(code, retry_after) => {
+                let mut r = ResponseTemplate::new(code).set_body_json(json!({"error": {"message": "busy", "type": "Error", "code": code}}));
+                if let Some(s) = retry_after {
+                    r = r.insert_header("retry-after", s.to_string().as_str());
+                }
+                r
+            }
+            Behaviour::Overflow => {
+                // Count the prompt like a tokenizer a third denser than ours, and put the limit
+                // just below prompt + max_tokens.
+                let chars: usize = body["messages"].as_array().map_or(0, |m| m.iter().map(|x| x["content"].as_str().map_or(0, str::len)).sum());
+                let prompt = chars / 2;
+                let limit = prompt as u64 + max_tokens - 50;
+                ResponseTemplate::new(400).set_body_json(json!({"error": {
+                    "message": format!("This model's maximum context length is {limit} tokens. However, you requested {} tokens ({prompt} in the messages, {max_tokens} in the completion).", prompt as u64 + max_tokens),
+                    "type": "BadRequestError", "param": null, "code": 400}}))
+            }
+            Behaviour::Garbage => ResponseTemplate::new(200).set_body_string("{\"choices\": [{\"mess"),
+            Behaviour::Answer(text) => reply(text, "stop"),
+        }
+    }
+}
+
+/// A complete, valid brief about `title` (its numbers come from the stand-in's pages).
+pub fn good_answer(title: &str) -> String {
+    format!(
+        "### 1. 应用领域\n机器学习 - {title}\n\n### 2. 一句话核心贡献\n论文《{title}》提出了一种新方法，准确率提升 12.5%。\n\n### 3. 使用指南\n- **输入**：论文所述的数据\n- **输出**：模型的预测\n- **代码**：原文未给出\n\n### 4. 主要创新点\n1. **新方法**：速度快 3 倍。\n2. **新评测**：在基准上达到 91.3%。\n\n### 5. 实验效果\n在基准上达到 91.3%，相比基线提升 12.5%。\n"
+    )
+}
+
+fn without(answer: &str, section: &str) -> String {
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in answer.lines() {
+        if line.starts_with("### ") {
+            skipping = line.contains(section);
+        }
+        if !skipping {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
