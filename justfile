@@ -26,3 +26,9 @@ test:
 # Run paperbrief with arguments, e.g. `just run list --date 2026-02-10`.
 run *ARGS:
     cargo run --release -- {{ARGS}}
+
+# Benchmarks (figures, not assertions): extraction, prompt/answer handling, the day against the bound.
+bench:
+    cargo bench -p paperbrief-fetch --bench extract
+    cargo bench -p paperbrief-prompt --bench prompt
+    cargo bench --bench day

@@ -1,0 +1,184 @@
+//! The day against the bound: a 33-paper day (the 2026-02-10 list when `../shared/corpus` is
+//! there) against a stand-in LLM with a fixed 1 s latency. Prints wall times next to the ideal;
+//! asserts nothing. Run: `cargo bench --bench day` (or `just bench`).
+//!
+//! Scenarios: sources cached, `max_concurrency` 1, 8, 16, 32 (bound ceil(33/c)·1 s); with
+//! `requests_per_minute` set (bound: 33 requests at that rate); with a cold cache and arXiv
+//! pacing on (bound: the slower of fetching and summarising, since they overlap).
+
+#![allow(clippy::unwrap_used, missing_docs)] // a benchmark: a panic is the report
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use paperbrief_core::{Config, ConfigBuilder, ReportDate};
+use paperbrief_orchestrator::progress::LogLines;
+use paperbrief_orchestrator::{Engine, RunOptions, RunResult};
+use paperbrief_testkit::{FakeLlm, FakePaper, Script, StandIn};
+
+const DATE: &str = "2026-02-10";
+const LATENCY: Duration = Duration::from_secs(1);
+
+/// The 33 papers of the recorded 2026-02-10 list, or 33 synthetic ones.
+fn papers() -> Vec<FakePaper> {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus/hf_api/daily_papers_2026-02-10.json");
+    if let Ok(bytes) = std::fs::read(&corpus) {
+        let items: Vec<serde_json::Value> = serde_json::from_slice(&bytes).unwrap();
+        return items
+            .iter()
+            .map(|i| FakePaper {
+                id: i["paper"]["id"].as_str().unwrap().to_owned(),
+                title: i["paper"]["title"]
+                    .as_str()
+                    .unwrap()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                upvotes: i["paper"]["upvotes"].as_i64().unwrap_or(0),
+                html: true,
+                extra_paragraphs: 40,
+            })
+            .collect();
+    }
+    eprintln!(
+        "no corpus at {}; using 33 synthetic papers",
+        corpus.display()
+    );
+    (1..=33)
+        .map(|n| FakePaper {
+            extra_paragraphs: 40,
+            ..FakePaper::numbered(n, i64::from(n))
+        })
+        .collect()
+}
+
+fn config(stand: &StandIn, cache: &Path, out: &Path, settings: &[(&str, String)]) -> Config {
+    let mut b = ConfigBuilder::new();
+    for (k, v) in stand.env(cache, out) {
+        let key = k.trim_start_matches("PAPERBRIEF_").to_ascii_lowercase();
+        let (section, name) = key.split_once('_').unwrap();
+        b = b.set(&format!("{section}.{name}"), &v, "bench").unwrap();
+    }
+    for (k, v) in settings {
+        b = b.set(k, v, "bench").unwrap();
+    }
+    b.build().unwrap()
+}
+
+async fn day(
+    stand: &StandIn,
+    cache: &Path,
+    out: &Path,
+    settings: &[(&str, String)],
+) -> (Duration, usize) {
+    let engine = Engine::new(config(stand, cache, out, settings), None).unwrap();
+    let opts = RunOptions {
+        date: ReportDate::parse(DATE).unwrap(),
+        limit: None,
+        only: vec![],
+        force: true,
+        dry_run: false,
+    };
+    let started = Instant::now();
+    let result = paperbrief_orchestrator::run(&engine, &opts, Arc::new(LogLines))
+        .await
+        .unwrap();
+    let elapsed = started.elapsed();
+    let RunResult::Written { report, .. } = result else {
+        panic!("no report")
+    };
+    assert_eq!(report.stats.failed, 0, "a paper failed in the benchmark");
+    (elapsed, report.entries.len())
+}
+
+fn row(label: &str, wall: Duration, bound: f64) {
+    let w = wall.as_secs_f64();
+    println!("| {label} | {w:.2} s | {bound:.2} s | {:.2} |", w / bound);
+}
+
+#[tokio::main]
+async fn main() {
+    // `cargo bench` passes `--bench`; a filter argument is not supported here.
+    let papers = papers();
+    let n = papers.len();
+    let stand = StandIn::start(
+        DATE,
+        &papers,
+        FakeLlm::new(Script::default(), LATENCY),
+        "stand-in",
+        32_768,
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let (cache, out) = (dir.path().join("cache"), dir.path().join("out"));
+
+    // Warm the page and source caches once.
+    let warm = [("llm.max_concurrency", "64".to_owned())];
+    day(&stand, &cache, &out, &warm).await;
+
+    println!(
+        "\n{n} papers, stand-in LLM latency {:.1} s, sources cached\n",
+        LATENCY.as_secs_f64()
+    );
+    println!("| scenario | wall time | bound | ratio |\n| --- | --- | --- | --- |");
+    for c in [1usize, 8, 16, 32] {
+        let (wall, _) = day(
+            &stand,
+            &cache,
+            &out,
+            &[("llm.max_concurrency", c.to_string())],
+        )
+        .await;
+        row(
+            &format!("max_concurrency {c}"),
+            wall,
+            (n.div_ceil(c)) as f64 * LATENCY.as_secs_f64(),
+        );
+    }
+
+    let rpm = 120;
+    let (wall, _) = day(
+        &stand,
+        &cache,
+        &out,
+        &[
+            ("llm.max_concurrency", "16".into()),
+            ("llm.requests_per_minute", rpm.to_string()),
+        ],
+    )
+    .await;
+    // Requests start every 60/rpm s; the last one still takes the latency.
+    let bound = (n - 1) as f64 * 60.0 / f64::from(rpm) * 1.01 + LATENCY.as_secs_f64();
+    row(
+        &format!("max_concurrency 16, requests_per_minute {rpm}"),
+        wall,
+        bound,
+    );
+
+    let cold = dir.path().join("cold");
+    let pace_ms = 250u64;
+    let (wall, _) = day(
+        &stand,
+        &cold,
+        &out,
+        &[
+            ("llm.max_concurrency", "16".into()),
+            ("sources.arxiv_min_interval_ms", pace_ms.to_string()),
+        ],
+    )
+    .await;
+    // One export-API request plus one HTML page per paper, paced; summarising overlaps, so the
+    // bound is the fetch time plus the last paper's summary.
+    let fetch = (n + 1) as f64 * pace_ms as f64 / 1000.0;
+    let summarise = n.div_ceil(16) as f64 * LATENCY.as_secs_f64();
+    row(
+        &format!("cold cache, arXiv paced {pace_ms} ms, max_concurrency 16"),
+        wall,
+        fetch.max(summarise) + LATENCY.as_secs_f64(),
+    );
+    println!(
+        "\n(bound for the cold run: max(fetch {fetch:.2} s, summarise {summarise:.2} s) + one latency for the last paper)"
+    );
+}
