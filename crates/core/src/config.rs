@@ -89,6 +89,7 @@ pub struct LlmConfig {
     pub retry_base_delay_ms: u64,
     pub extra_body: Table,
     pub repair_attempts: u32,
+    pub output: String,
 }
 
 /// `[run]`: see `config/default.toml`.
@@ -109,6 +110,7 @@ pub struct PromptConfig {
     pub safety_margin_tokens: u32,
     pub safety_margin_ratio: f64,
     pub retry_budget_ratio: f64,
+    pub min_chinese_share: f64,
 }
 
 impl Config {
@@ -183,7 +185,19 @@ impl Config {
         if !(0.0..=2.0).contains(&self.llm.temperature) {
             return Err(bad("llm.temperature", "must be 0 to 2".into()));
         }
+        if !matches!(self.llm.output.as_str(), "text" | "json_schema") {
+            return Err(bad(
+                "llm.output",
+                format!(
+                    "must be \"text\" or \"json_schema\", not \"{}\"",
+                    self.llm.output
+                ),
+            ));
+        }
         let p = &self.prompt;
+        if !(0.0..=1.0).contains(&p.min_chinese_share) {
+            return Err(bad("prompt.min_chinese_share", "must be 0 to 1".into()));
+        }
         if !(0.0..0.9).contains(&p.safety_margin_ratio) {
             return Err(bad(
                 "prompt.safety_margin_ratio",

@@ -4,7 +4,7 @@
 use paperbrief_core::{ArxivId, PaperRef, SourceDoc};
 use paperbrief_fetch::Origin;
 use paperbrief_fetch::extract::AbstractInfo;
-use paperbrief_prompt::{Budget, render_prompt};
+use paperbrief_prompt::{Budget, render_prompt_for};
 use tokio::sync::Semaphore;
 
 use crate::engine::{Engine, ModelSetup};
@@ -59,7 +59,7 @@ pub(crate) fn brief_key(engine: &Engine, id: &ArxivId, model: &str) -> BriefKey 
         model: model.to_owned(),
         temperature: llm.temperature,
         max_tokens: llm.max_tokens,
-        output: "text".into(),
+        output: llm.output.clone(),
         extra_body: serde_json::to_value(&llm.extra_body).unwrap_or_default(),
     }
 }
@@ -249,6 +249,8 @@ fn render(
     paper: &PaperRef,
     budget: &Budget,
 ) -> Result<(usize, Vec<String>), String> {
-    let p = render_prompt(&engine.template, doc, Some(paper), budget).map_err(|e| e.to_string())?;
+    let format = crate::summarize::answer_format(&engine.config);
+    let p = render_prompt_for(&engine.template, doc, Some(paper), budget, format)
+        .map_err(|e| e.to_string())?;
     Ok((p.tokens, p.cuts.iter().map(|c| c.section.clone()).collect()))
 }

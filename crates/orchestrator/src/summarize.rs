@@ -6,7 +6,10 @@ use std::time::Instant;
 
 use paperbrief_core::{PaperRef, SourceDoc};
 use paperbrief_prompt::tokens::count_message;
-use paperbrief_prompt::{AnswerError, Brief, Budget, Grounding, RenderedPrompt, render_prompt};
+use paperbrief_prompt::{
+    AnswerError, AnswerFormat, Brief, Budget, ContextOverflow, Grounding, ParseOptions,
+    RenderedPrompt, json_schema, render_prompt_for,
+};
 
 use crate::engine::{Engine, ModelSetup};
 use crate::llm::{ChatReply, ChatRequest, LlmErrorKind, Message, Usage};
@@ -55,15 +58,20 @@ pub(crate) async fn summarize(
     paper: Option<&PaperRef>,
 ) -> Result<Summary, SummaryFailure> {
     let cfg = &engine.config;
-    let mut budget = Budget::from_config(cfg, setup.context as usize);
+    // The server's own numbers replace ours as soon as it gives them.
+    let mut context = setup.context as usize;
+    let mut budget = Budget::from_config(cfg, context);
     let mut max_tokens = cfg.llm.max_tokens;
+    let format = answer_format(cfg);
     let render = |budget: &Budget| {
-        render_prompt(&engine.template, doc, paper, budget).map_err(|e| SummaryFailure {
-            failure: Failure {
-                stage: Stage::Prompt,
-                reason: e.to_string(),
-            },
-            prompt: None,
+        render_prompt_for(&engine.template, doc, paper, budget, format).map_err(|e| {
+            SummaryFailure {
+                failure: Failure {
+                    stage: Stage::Prompt,
+                    reason: e.to_string(),
+                },
+                prompt: None,
+            }
         })
     };
     let mut prompt = render(&budget)?;
@@ -77,7 +85,7 @@ pub(crate) async fn summarize(
             prompt_tokens: messages.iter().map(|m| count_message(&m.content)).sum(),
             messages: messages.clone(),
             max_tokens,
-            response_format: None,
+            response_format: response_format(format, max_tokens),
         };
         let (result, attempts) = engine
             .llm
@@ -89,6 +97,9 @@ pub(crate) async fn summarize(
             Err(e) => match e.kind {
                 LlmErrorKind::ContextTooLong(overflow) if overflows > 0 => {
                     overflows -= 1;
+                    if let Some(o) = overflow {
+                        context = o.limit;
+                    }
                     tracing::info!(target: "paperbrief::llm", "{}: prompt too long for the server; retrying with a stricter budget", doc.id);
                     budget =
                         budget.stricter(prompt.tokens, overflow, cfg.prompt.retry_budget_ratio);
@@ -100,7 +111,12 @@ pub(crate) async fn summarize(
             },
         };
         add_usage(&mut tally.usage, reply.usage);
-        match Brief::parse_completion(&reply.content, reply.finish_reason.as_deref()) {
+        let opts = ParseOptions {
+            finish_reason: reply.finish_reason.as_deref(),
+            format,
+            min_chinese_share: cfg.prompt.min_chinese_share,
+        };
+        match Brief::parse_with(&reply.content, &opts) {
             Ok(mut brief) => {
                 brief.check_grounding(&Grounding::new(&grounding_text(doc, paper)));
                 let provenance =
@@ -114,16 +130,13 @@ pub(crate) async fn summarize(
             }
             Err(e) if e.is_truncated() && lengths > 0 => {
                 lengths -= 1;
-                let room = (setup.context as usize).saturating_sub(prompt.tokens + budget.margin);
-                if room as f64 >= f64::from(max_tokens) * 1.25 {
-                    max_tokens =
-                        u32::try_from(room.min(max_tokens as usize * 2)).unwrap_or(max_tokens);
-                    tracing::info!(target: "paperbrief::llm", "{}: answer cut off; retrying with max_tokens {max_tokens}", doc.id);
-                } else {
-                    budget = budget.stricter(prompt.tokens, None, cfg.prompt.retry_budget_ratio);
+                let before = budget;
+                (budget, max_tokens) =
+                    after_cut_off(cfg, context, budget, &prompt, &reply, max_tokens);
+                if budget != before {
                     prompt = render(&budget)?;
-                    tracing::info!(target: "paperbrief::llm", "{}: answer cut off; retrying with a shorter input", doc.id);
                 }
+                tracing::info!(target: "paperbrief::llm", "{}: answer cut off; retrying with max_tokens {max_tokens} and {} prompt tokens at most", doc.id, budget.input());
                 messages = fresh(&prompt);
             }
             Err(e) if repairs > 0 && !e.is_truncated() => {
@@ -136,6 +149,56 @@ pub(crate) async fn summarize(
             Err(e) => return Err(failed(Stage::Answer, e.to_string(), prompt)),
         }
     }
+}
+
+/// After an answer was cut off: more room for the answer when the context has it, else a
+/// shorter input — scaled by the server's own count of the prompt when it reported one (a
+/// server tokenizer may count far more than ours, and llama.cpp stops when its context is full).
+fn after_cut_off(
+    cfg: &paperbrief_core::Config,
+    context: usize,
+    budget: Budget,
+    prompt: &RenderedPrompt,
+    reply: &ChatReply,
+    max_tokens: u32,
+) -> (Budget, u32) {
+    let server_prompt = reply
+        .usage
+        .map(|u| u.prompt_tokens as usize)
+        .filter(|n| *n > 0);
+    let room = context.saturating_sub(server_prompt.unwrap_or(prompt.tokens) + budget.margin);
+    if room as f64 >= f64::from(max_tokens) * 1.25 {
+        let more = u32::try_from(room.min(max_tokens as usize * 2)).unwrap_or(max_tokens);
+        return (budget, more);
+    }
+    let seen = server_prompt.map(|requested| ContextOverflow {
+        limit: context,
+        requested,
+    });
+    (
+        budget.stricter(prompt.tokens, seen, cfg.prompt.retry_budget_ratio),
+        max_tokens,
+    )
+}
+
+/// The answer format `[llm] output` asks for.
+pub(crate) fn answer_format(config: &paperbrief_core::Config) -> AnswerFormat {
+    if config.llm.output == "json_schema" {
+        AnswerFormat::Json
+    } else {
+        AnswerFormat::Text
+    }
+}
+
+/// `response_format` for structured output: the five sections, each at most a quarter of
+/// `max_tokens` characters, so the whole answer fits the token limit.
+fn response_format(format: AnswerFormat, max_tokens: u32) -> Option<serde_json::Value> {
+    (format == AnswerFormat::Json).then(|| {
+        serde_json::json!({
+            "type": "json_schema",
+            "json_schema": {"name": "paper_brief", "strict": true, "schema": json_schema((max_tokens as usize / 4).max(64))}
+        })
+    })
 }
 
 fn fresh(prompt: &RenderedPrompt) -> Vec<Message> {
@@ -223,6 +286,6 @@ fn provenance(
         finish_reason: reply.finish_reason.clone(),
         temperature: engine.config.llm.temperature,
         max_tokens,
-        output: "text".into(),
+        output: engine.config.llm.output.clone(),
     }
 }

@@ -4,6 +4,7 @@ use paperbrief_core::{PaperRef, SourceDoc, SourceKind};
 use serde::{Deserialize, Serialize};
 
 use crate::body::{self, Kind, Piece, Role, Unit};
+use crate::brief::AnswerFormat;
 use crate::error::PromptError;
 use crate::template::{LinkVars, PaperVars, PromptVars, Template};
 use crate::tokens::count_message;
@@ -137,17 +138,34 @@ pub struct RenderedPrompt {
     pub vars: Option<PromptVars>,
 }
 
-/// Renders the prompt for `doc` (with HF's metadata when known) within `budget`.
+/// Renders the prompt for `doc` (with HF's metadata when known) within `budget`, asking for
+/// a Markdown answer.
 pub fn render_prompt(
     template: &Template,
     doc: &SourceDoc,
     paper: Option<&PaperRef>,
     budget: &Budget,
 ) -> Result<RenderedPrompt, PromptError> {
+    render_prompt_for(template, doc, paper, budget, AnswerFormat::Text)
+}
+
+/// Renders the prompt asking for an answer in `format`.
+pub fn render_prompt_for(
+    template: &Template,
+    doc: &SourceDoc,
+    paper: Option<&PaperRef>,
+    budget: &Budget,
+    format: AnswerFormat,
+) -> Result<RenderedPrompt, PromptError> {
     let limit = budget.input();
     let mut units = body::units(doc);
     let body_before: usize = units.iter().map(Unit::tokens).sum();
     let mut vars = vars_for(doc, paper);
+    vars.output = match format {
+        AnswerFormat::Text => "text",
+        AnswerFormat::Json => "json_schema",
+    }
+    .to_owned();
     // Tokens of everything but the body: render once with an empty body.
     let fixed = measure(template, &vars)?;
     let mut cuts = Vec::new();
@@ -314,5 +332,6 @@ fn vars_for(doc: &SourceDoc, paper: Option<&PaperRef>) -> PromptVars {
         },
         body: String::new(),
         cut_sections: Vec::new(),
+        output: "text".to_owned(),
     }
 }

@@ -14,8 +14,13 @@ pub mod error;
 pub mod template;
 pub mod tokens;
 
-pub use brief::{AnswerError, Brief, Grounding, Problem, SectionName, Sections};
-pub use budget::{Budget, ContextOverflow, Cut, CutReason, RenderedPrompt, render_prompt};
+pub use brief::{
+    AnswerError, AnswerFormat, Brief, Grounding, ParseOptions, Problem, SectionName, Sections,
+    json_schema,
+};
+pub use budget::{
+    Budget, ContextOverflow, Cut, CutReason, RenderedPrompt, render_prompt, render_prompt_for,
+};
 pub use error::PromptError;
 pub use template::{PromptVars, Template};
 

@@ -22,6 +22,8 @@ pub struct PromptVars {
     pub body: String,
     /// Headings of the sections dropped or shortened.
     pub cut_sections: Vec<String>,
+    /// `text` or `json_schema`.
+    pub output: String,
 }
 
 /// `paper.*`.

@@ -93,6 +93,12 @@ impl StandIn {
             .respond_with(ResponseTemplate::new(200).set_body_json(list))
             .mount(&server)
             .await;
+        // Every other day is empty, like a weekend.
+        Mock::given(method("GET"))
+            .and(path("/api/daily_papers"))
+            .respond_with(ResponseTemplate::new(200).set_body_string("[]"))
+            .mount(&server)
+            .await;
         for p in papers {
             let html = if p.html {
                 ResponseTemplate::new(200).set_body_string(p.html_page())
@@ -167,9 +173,16 @@ impl wiremock::Respond for Feed {
             .find(|(k, _)| k == "id_list")
             .map(|(_, v)| v.split(',').map(str::to_owned).collect())
             .unwrap_or_default();
+        // 1706.03762 is what `check` asks the API for.
+        let probe = FakePaper {
+            id: "1706.03762".into(),
+            title: "Attention Is All You Need".into(),
+            ..FakePaper::numbered(0, 0)
+        };
         let found: Vec<&FakePaper> = self
             .0
             .iter()
+            .chain([&probe])
             .filter(|p| wanted.iter().any(|w| w == &p.id))
             .collect();
         ResponseTemplate::new(200).set_body_string(feed(&found))

@@ -157,7 +157,13 @@ impl Respond for FakeLlm {
             });
         let model = body["model"].as_str().unwrap_or("stand-in").to_owned();
         let max_tokens = body["max_tokens"].as_u64().unwrap_or(2048);
+        let json_mode = body["response_format"]["type"] == "json_schema";
         let reply = |content: String, finish: &str| {
+            let content = if json_mode && finish == "stop" {
+                as_json(&content).unwrap_or(content)
+            } else {
+                content
+            };
             ResponseTemplate::new(200)
                 .set_body_json(json!({
                     "id": "chatcmpl-1", "object": "chat.completion", "created": 1_760_000_000, "model": model,
@@ -202,6 +208,29 @@ impl Respond for FakeLlm {
             Behaviour::Answer(text) => reply(text, "stop"),
         }
     }
+}
+
+/// A Markdown brief as the JSON object structured output asks for.
+fn as_json(answer: &str) -> Option<String> {
+    let keys = ["domain", "contribution", "guide", "innovations", "results"];
+    let mut map = serde_json::Map::new();
+    let mut current: Option<usize> = None;
+    for line in answer.lines() {
+        if let Some(n) = line
+            .strip_prefix("### ")
+            .and_then(|r| r.chars().next())
+            .and_then(|c| c.to_digit(10))
+        {
+            current = Some(n as usize - 1);
+            continue;
+        }
+        if let Some(key) = current.and_then(|i| keys.get(i)) {
+            let entry = map.entry((*key).to_owned()).or_insert_with(|| json!(""));
+            let text = format!("{}{}\n", entry.as_str().unwrap_or_default(), line);
+            *entry = json!(text);
+        }
+    }
+    (!map.is_empty()).then(|| serde_json::Value::Object(map).to_string())
 }
 
 /// A complete, valid brief about `title` (its numbers come from the stand-in's pages).

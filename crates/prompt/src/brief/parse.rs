@@ -1,15 +1,11 @@
 //! Finding the five sections in whatever shape the model wrote them.
 
-use super::{AnswerError, Brief, Problem, SectionName, Sections};
+use super::{AnswerError, AnswerFormat, Brief, ParseOptions, Problem, SectionName, Sections};
 
-/// Below this share of CJK characters (among CJK characters and Latin letters) an answer is
-/// "mostly not Chinese". The 34 briefs of the example report are all above 0.45.
-const MIN_CHINESE_SHARE: f64 = 0.25;
-
-pub(super) fn parse(answer: &str, finish_reason: Option<&str>) -> Result<Brief, AnswerError> {
+pub(super) fn parse(answer: &str, opts: &ParseOptions<'_>) -> Result<Brief, AnswerError> {
     let mut problems = Vec::new();
     let mut warnings = Vec::new();
-    if finish_reason == Some("length") {
+    if opts.finish_reason == Some("length") {
         problems.push(Problem::Truncated);
     }
     let text = match strip_reasoning(answer) {
@@ -27,6 +23,12 @@ pub(super) fn parse(answer: &str, finish_reason: Option<&str>) -> Result<Brief, 
         }
     };
     let text = strip_outer_fence(&text);
+    if opts.format == AnswerFormat::Json {
+        if let Some(found) = json_sections(text) {
+            return validate(&found, problems, warnings, opts.min_chinese_share);
+        }
+        warnings.push("asked for JSON, got text: parsed the text".to_owned());
+    }
     let mut found = split_sections(text, true);
     if found.iter().any(Option::is_none) {
         // A brief fenced after a preamble: read through the fences instead.
@@ -35,7 +37,23 @@ pub(super) fn parse(answer: &str, finish_reason: Option<&str>) -> Result<Brief, 
             found = through;
         }
     }
-    validate(&found, problems, warnings)
+    validate(&found, problems, warnings, opts.min_chinese_share)
+}
+
+/// The sections of a JSON answer (`{"domain": …}` or `{"应用领域": …}`), if it is one.
+fn json_sections(text: &str) -> Option<[Option<String>; 5]> {
+    let start = text.find('{')?;
+    let end = text.rfind('}')?;
+    let map: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(text.get(start..=end)?).ok()?;
+    let mut found: [Option<String>; 5] = Default::default();
+    for (key, value) in map {
+        let name = SectionName::from_json_key(&key).or_else(|| SectionName::from_label(&key));
+        if let (Some(name), Some(content)) = (name, value.as_str()) {
+            found[name.index()] = Some(normalize_content(content));
+        }
+    }
+    Some(found)
 }
 
 /// Turns the sections found (or not) into a brief, or every problem with them.
@@ -43,6 +61,7 @@ pub(super) fn validate(
     found: &[Option<String>; 5],
     mut problems: Vec<Problem>,
     warnings: Vec<String>,
+    min_chinese_share: f64,
 ) -> Result<Brief, AnswerError> {
     let mut sections = Sections::default();
     for name in SectionName::ALL {
@@ -58,7 +77,7 @@ pub(super) fn validate(
         .map(String::as_str)
         .collect::<Vec<_>>()
         .join("\n");
-    if let Some(share) = chinese_share(&all).filter(|s| *s < MIN_CHINESE_SHARE) {
+    if let Some(share) = chinese_share(&all).filter(|s| *s < min_chinese_share) {
         problems.push(Problem::NotChinese { share });
     }
     if problems.is_empty() {

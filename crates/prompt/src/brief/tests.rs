@@ -276,3 +276,67 @@ fn structured_sections_are_validated_like_text() {
 
 mod example_report;
 mod properties;
+
+#[test]
+fn json_answers_parse_like_text() {
+    let opts = ParseOptions {
+        format: AnswerFormat::Json,
+        ..ParseOptions::default()
+    };
+    let json = r#"{"domain": "计算机视觉 - 视频生成", "contribution": "提出了一种方法，速度提升 20 倍。",
+        "guide": "- **输入**：一段视频\n- **输出**：深度图", "innovations": "1. **统一表示**：联合建模几何与运动。\n2. **新训练策略**：松弛对齐。",
+        "results": "在 3 个数据集上平均提升 **38.64%**。"}"#;
+    let b = Brief::parse_with(json, &opts).unwrap();
+    assert_eq!(b.render(), CANONICAL);
+    // llama.cpp's grammar output has odd whitespace; a fence or a think block around it is fine.
+    let odd = format!(
+        "<think>嗯</think>```json\n{}\n```",
+        json.replace(": ", "\n\n:\n\n")
+    );
+    assert_eq!(Brief::parse_with(&odd, &opts).unwrap().render(), CANONICAL);
+    // A server that ignored the schema: the text is parsed, with a warning.
+    let text = Brief::parse_with(CANONICAL, &opts).unwrap();
+    assert_eq!(text.render(), CANONICAL);
+    assert!(text.warnings[0].contains("asked for JSON"));
+    // Cut off mid-JSON.
+    let cut = Brief::parse_with(
+        &json[..60],
+        &ParseOptions {
+            finish_reason: Some("length"),
+            ..opts
+        },
+    )
+    .unwrap_err();
+    assert!(cut.is_truncated());
+    // An empty value is an empty section.
+    let empty = Brief::parse_with(&json.replace("计算机视觉 - 视频生成", " "), &opts).unwrap_err();
+    assert_eq!(
+        empty.problems,
+        [Problem::Empty {
+            section: SectionName::Domain
+        }]
+    );
+}
+
+#[test]
+fn the_language_threshold_is_configurable() {
+    let english = "### 1. 应用领域\nVision.\n### 2. 一句话核心贡献\nA method.\n### 3. 使用指南\nRun it.\n### 4. 主要创新点\nNew.\n### 5. 实验效果\nBetter.\n";
+    assert!(Brief::parse(english).is_err());
+    let any = ParseOptions {
+        min_chinese_share: 0.0,
+        ..ParseOptions::default()
+    };
+    assert!(Brief::parse_with(english, &any).is_ok());
+}
+
+#[test]
+fn the_schema_requires_every_section_as_a_bounded_string() {
+    let schema = crate::json_schema(400);
+    assert_eq!(
+        schema["required"],
+        serde_json::json!(["domain", "contribution", "guide", "innovations", "results"])
+    );
+    assert_eq!(schema["properties"]["results"]["maxLength"], 400);
+    assert_eq!(schema["properties"]["domain"]["description"], "应用领域");
+    assert_eq!(schema["additionalProperties"], false);
+}
