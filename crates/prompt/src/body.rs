@@ -60,19 +60,18 @@ fn piece(text: String, kind: Kind) -> Piece {
 
 /// Splits a document into units, in order. Subsections inherit their section's role.
 pub(crate) fn units(doc: &SourceDoc) -> Vec<Unit> {
-    let mut out = Vec::with_capacity(doc.sections.len());
+    let mut out = Vec::with_capacity(doc.sections.len() + 1);
     let mut parent_role = Role::Other;
     for (i, s) in doc.sections.iter().enumerate() {
         let own = role_of(&s.heading);
-        let role = if s.appendix {
-            Role::Appendix
-        } else if s.level <= 1 {
-            parent_role = own;
-            own
-        } else if own == Role::Other {
-            parent_role
-        } else {
-            own
+        let role = match (s.appendix, s.level <= 1, own) {
+            (true, _, _) => Role::Appendix,
+            (false, true, own) => {
+                parent_role = own;
+                own
+            }
+            (false, false, Role::Other) => parent_role,
+            (false, false, own) => own,
         };
         let mut pieces: Vec<Piece> = s
             .text
@@ -80,55 +79,54 @@ pub(crate) fn units(doc: &SourceDoc) -> Vec<Unit> {
             .filter(|p| !p.trim().is_empty())
             .map(|p| piece(p.to_owned(), Kind::Prose))
             .collect();
-        for t in doc.tables.iter().filter(|t| t.section == Some(i)) {
-            let text = if t.caption.is_empty() {
-                format!("[Table]\n{}", t.text)
-            } else {
-                format!("[{}]\n{}", t.caption, t.text)
-            };
-            pieces.push(piece(text.trim_end().to_owned(), Kind::Table));
-        }
-        for c in doc.captions.iter().filter(|c| c.section == Some(i)) {
-            pieces.push(piece(format!("[{}]", c.text), Kind::Caption));
-        }
+        pieces.extend(figures_and_tables(doc, |section| section == Some(i)));
         let heading = if s.heading.is_empty() {
             "(untitled)".to_owned()
         } else {
             s.heading.clone()
         };
-        let marks = "#".repeat(usize::from(s.level.clamp(1, 4)) + 1);
-        let heading_line = format!("{marks} {heading}");
-        out.push(Unit {
-            heading_tokens: count(&heading_line) + 1,
-            heading,
-            level: s.level,
-            role,
-            pieces,
-        });
+        out.push(unit(heading, s.level, role, pieces));
     }
     // Tables and captions that belong to no section go in a trailing unit.
-    let loose: Vec<Piece> = doc
-        .tables
-        .iter()
-        .filter(|t| t.section.is_none_or(|i| i >= doc.sections.len()))
-        .map(|t| piece(format!("[{}]\n{}", t.caption, t.text), Kind::Table))
-        .chain(
-            doc.captions
-                .iter()
-                .filter(|c| c.section.is_none_or(|i| i >= doc.sections.len()))
-                .map(|c| piece(format!("[{}]", c.text), Kind::Caption)),
-        )
-        .collect();
+    let loose = figures_and_tables(doc, |section| {
+        section.is_none_or(|i| i >= doc.sections.len())
+    });
     if !loose.is_empty() {
-        out.push(Unit {
-            heading: "Tables and figures".into(),
-            level: 1,
-            role: Role::Other,
-            heading_tokens: 6,
-            pieces: loose,
-        });
+        out.push(unit("Tables and figures".into(), 1, Role::Other, loose));
     }
     out
+}
+
+fn unit(heading: String, level: u8, role: Role, pieces: Vec<Piece>) -> Unit {
+    let marks = "#".repeat(usize::from(level.clamp(1, 4)) + 1);
+    Unit {
+        heading_tokens: count(&format!("{marks} {heading}")) + 1,
+        heading,
+        level,
+        role,
+        pieces,
+    }
+}
+
+/// The tables (caption and rows) and figure captions whose section `belongs` accepts.
+fn figures_and_tables(doc: &SourceDoc, belongs: impl Fn(Option<usize>) -> bool) -> Vec<Piece> {
+    let tables = doc.tables.iter().filter(|t| belongs(t.section)).map(|t| {
+        let caption = if t.caption.is_empty() {
+            "Table"
+        } else {
+            t.caption.as_str()
+        };
+        piece(
+            format!("[{caption}]\n{}", t.text).trim_end().to_owned(),
+            Kind::Table,
+        )
+    });
+    let captions = doc
+        .captions
+        .iter()
+        .filter(|c| belongs(c.section))
+        .map(|c| piece(format!("[{}]", c.text), Kind::Caption));
+    tables.chain(captions).collect()
 }
 
 /// Classifies a heading by its words (number stripped, case ignored).

@@ -6,6 +6,8 @@
 
 mod abs_page;
 mod atom;
+mod blocks;
+mod classify;
 mod latexml;
 mod text;
 
@@ -92,9 +94,12 @@ const MIN_BODY_CHARS: usize = 200;
 /// Recognises and parses any page paperbrief reads.
 pub fn parse_document(text: &str) -> Parsed {
     let head = text.trim_start_matches('\u{feff}').trim_start();
-    if head.starts_with("<?xml") && head[..head.len().min(500)].contains("<feed")
-        || head.starts_with("<feed")
-    {
+    let prolog = head
+        .char_indices()
+        .take_while(|(i, _)| *i < 500)
+        .map(|(_, c)| c)
+        .collect::<String>();
+    if head.starts_with("<?xml") && prolog.contains("<feed") || head.starts_with("<feed") {
         return match parse_feed(text) {
             Ok(entries) => Parsed::Feed(entries),
             Err(e) => Parsed::Unknown(e),

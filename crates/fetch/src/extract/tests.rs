@@ -177,3 +177,12 @@ fn sloppy_but_shallow_markup_is_not_refused() {
     );
     assert!(matches!(parse_document(&html), Parsed::FullText(_)));
 }
+
+/// Found by the fuzzer: a multi-byte character across byte 500 of an XML document.
+#[test]
+fn fuzz_finding_multibyte_text_near_the_xml_prolog() {
+    let head = "<?xml version='1.0'?><feed xmlns=\"http://www.w3.org/2005/Atom\">";
+    let page = format!("{head}{}é</feed>", "x".repeat(499 - head.len()));
+    assert!(!page.is_char_boundary(500));
+    assert!(matches!(parse_document(&page), Parsed::Feed(_)));
+}

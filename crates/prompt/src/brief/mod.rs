@@ -2,6 +2,7 @@
 //! rendered canonically.
 
 mod grounding;
+mod heading;
 mod parse;
 mod problems;
 
@@ -285,7 +286,7 @@ impl Brief {
     {
         let mut found: [Option<String>; 5] = Default::default();
         for (name, content) in sections {
-            found[name.index()] = Some(parse::normalize_content(content.as_ref()));
+            found[name.index()] = Some(parse::normalize_content(content.as_ref(), name));
         }
         parse::validate(&found, Vec::new(), Vec::new(), DEFAULT_MIN_CHINESE_SHARE)
     }

@@ -1,5 +1,6 @@
 //! Finding the five sections in whatever shape the model wrote them.
 
+pub(super) use super::heading::parse_heading;
 use super::{AnswerError, AnswerFormat, Brief, ParseOptions, Problem, SectionName, Sections};
 
 pub(super) fn parse(answer: &str, opts: &ParseOptions<'_>) -> Result<Brief, AnswerError> {
@@ -50,7 +51,7 @@ fn json_sections(text: &str) -> Option<[Option<String>; 5]> {
     for (key, value) in map {
         let name = SectionName::from_json_key(&key).or_else(|| SectionName::from_label(&key));
         if let (Some(name), Some(content)) = (name, value.as_str()) {
-            found[name.index()] = Some(normalize_content(content));
+            found[name.index()] = Some(normalize_content(content, name));
         }
     }
     Some(found)
@@ -165,9 +166,10 @@ fn strip_outer_fence(text: &str) -> &str {
 }
 
 /// Splits the text at section headings. The first occurrence of each section wins; a later
-/// heading for the same section is content. Text before the first heading is a preamble.
-/// With `respect_fences`, lines inside code fences are never headings; without, fence lines
-/// are dropped and their content read like the rest.
+/// heading for the same section is content (normalisation keeps it under its own section and
+/// reduces it to its text under another). Text before the first heading is a preamble. With
+/// `respect_fences`, lines inside code fences are never headings; without, fence lines are
+/// dropped and their content read like the rest.
 fn split_sections(text: &str, respect_fences: bool) -> [Option<String>; 5] {
     let mut found: [Option<(String, Vec<String>)>; 5] = Default::default();
     let mut current: Option<SectionName> = None;
@@ -200,139 +202,27 @@ fn split_sections(text: &str, respect_fences: bool) -> [Option<String>; 5] {
     let mut out: [Option<String>; 5] = Default::default();
     for name in SectionName::ALL {
         if let Some((inline, body)) = found[name.index()].take() {
-            let mut content = normalize_lines(Some(&inline), &body);
+            let mut content = normalize_lines(name, Some(&inline), &body);
             if Some(name) == current {
                 content = strip_postamble(&content);
             }
-            out[name.index()] = Some(content);
+            out[name.index()] = Some(close_fence(content));
         }
     }
     out
 }
 
-/// Recognises a section heading line in any of the styles models use; returns the section and
-/// any content written on the same line after a colon or the closing markup.
-pub(super) fn parse_heading(line: &str) -> Option<(SectionName, String)> {
-    let mut s = line.trim();
-    let mut decorated = false;
-    let hashes = s.starts_with('#');
-    if hashes {
-        s = s.trim_start_matches('#').trim_start();
-        decorated = true;
-    } else if let Some(rest) = ["- ", "* ", "+ "].iter().find_map(|b| s.strip_prefix(b)) {
-        s = rest.trim_start();
-    }
-    let mut bold = false;
-    for _ in 0..2 {
-        if let Some(rest) = strip_emphasis(s) {
-            s = rest;
-            bold = true;
-        }
-        if let Some(rest) = strip_numbering(s) {
-            s = rest;
-            decorated = true;
-        }
-    }
-    let bracket = s.starts_with('【') || s.starts_with('[');
-    if bracket {
-        s = s[s.chars().next().map_or(0, char::len_utf8)..].trim_start();
-    }
-    let (name, label_len) = longest_label(s)?;
-    let mut rest = &s[label_len..];
-    let mut separated = false;
-    rest = strip_parenthetical(rest.trim_start());
-    for closer in ["】", "]", "**", "__", "**", "：", ":", "**"] {
-        if let Some(r) = rest.trim_start().strip_prefix(closer) {
-            rest = r;
-            separated = true;
-        }
-    }
-    let content = rest.trim().trim_end_matches("**").trim();
-    let accept = if content.is_empty() {
-        true
-    } else if hashes {
-        // `### 1. 应用领域 Application` — trailing words on a Markdown heading are decoration
-        // unless a colon introduces content.
-        true
-    } else {
-        separated || ((decorated || bold || bracket) && rest.starts_with(char::is_whitespace))
-    };
-    if !accept {
-        return None;
-    }
-    let inline = if hashes && !separated {
-        String::new()
-    } else {
-        content.to_owned()
-    };
-    Some((name, inline))
-}
-
-fn strip_emphasis(s: &str) -> Option<&str> {
-    ["**", "__"]
-        .iter()
-        .find_map(|m| s.strip_prefix(m))
-        .map(str::trim_start)
-}
-
-/// `1.`, `1、`, `1)`, `(1)`, `（1）`, `一、`, `第一部分` … at the start of a heading.
-fn strip_numbering(s: &str) -> Option<&str> {
-    let digits = s
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(*c))
-        .count();
-    let after: &str = if digits > 0 {
-        let byte = s.char_indices().nth(digits).map_or(s.len(), |(i, _)| i);
-        &s[byte..]
-    } else if let Some(r) = s.strip_prefix('(').or_else(|| s.strip_prefix('（')) {
-        let inner = r.chars().take_while(char::is_ascii_digit).count();
-        let rest = &r[inner..];
-        return (inner > 0)
-            .then(|| rest.strip_prefix(')').or_else(|| rest.strip_prefix('）')))
-            .flatten()
-            .map(str::trim_start);
-    } else {
-        return None;
-    };
-    ['.', '、', '．', ')', '）', ':', '：']
-        .iter()
-        .find_map(|p| after.strip_prefix(*p))
-        .map(str::trim_start)
-        .filter(|_| digits <= 3)
-}
-
-/// The section whose name or synonym is the longest prefix of `s`.
-fn longest_label(s: &str) -> Option<(SectionName, usize)> {
-    let mut best: Option<(SectionName, usize)> = None;
-    for name in SectionName::ALL {
-        for label in std::iter::once(name.zh()).chain(name.synonyms().iter().copied()) {
-            if s.starts_with(label) && best.is_none_or(|(_, len)| label.len() > len) {
-                best = Some((name, label.len()));
-            }
-        }
-    }
-    best
-}
-
-/// Drops a short parenthetical right after the label: `应用领域 (Application Domain)`.
-fn strip_parenthetical(s: &str) -> &str {
-    for (open, close) in [('(', ')'), ('（', '）')] {
-        if let Some(r) = s.strip_prefix(open)
-            && let Some(end) = r.find(close)
-            && r[..end].chars().count() <= 40
-        {
-            return r[end + close.len_utf8()..].trim_start();
-        }
-    }
-    s
-}
-
-/// Normalises one section: the content written on the heading line (if any), then the
+/// Normalises section `own`: the content written on the heading line (if any), then the
 /// following lines with their common indentation removed, trailing spaces and runs of blank
-/// lines dropped, and separator rules trimmed from either end.
-fn normalize_lines(inline: Option<&str>, body: &[String]) -> String {
+/// lines dropped, separator rules trimmed from either end, and lines that would read as another
+/// section's heading reduced to their text — so the canonical rendering parses back the same.
+fn normalize_lines(own: SectionName, inline: Option<&str>, body: &[String]) -> String {
+    let inline = inline
+        .and_then(|l| defuse(l, Some(own)))
+        .map(|l| l.replace('\t', "    "));
     let body: Vec<String> = body
         .iter()
+        .filter_map(|l| defuse(l, Some(own)))
         .map(|l| l.replace('\t', "    ").trim_end().to_owned())
         .collect();
     let indent = body
@@ -342,7 +232,7 @@ fn normalize_lines(inline: Option<&str>, body: &[String]) -> String {
         .min()
         .unwrap_or(0);
     let mut out: Vec<&str> = Vec::with_capacity(body.len() + 1);
-    if let Some(first) = inline.map(str::trim).filter(|f| !f.is_empty()) {
+    if let Some(first) = inline.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
         out.push(first);
     }
     for l in &body {
@@ -365,12 +255,42 @@ fn normalize_lines(inline: Option<&str>, body: &[String]) -> String {
     out.join("\n")
 }
 
-/// Normalises content handed over already separated (structured output).
-pub(super) fn normalize_content(content: &str) -> String {
+/// A code fence left open would swallow the headings after it once rendered: close it.
+fn close_fence(mut content: String) -> String {
+    if content
+        .lines()
+        .filter(|l| l.trim_start().starts_with("```"))
+        .count()
+        % 2
+        == 1
+    {
+        content.push_str("\n```");
+    }
+    content
+}
+
+/// Normalises the content of section `own` handed over already separated (structured output).
+pub(super) fn normalize_content(content: &str, own: SectionName) -> String {
     let mut lines = content.lines();
     let first = lines.next().unwrap_or_default();
     let rest: Vec<String> = lines.map(str::to_owned).collect();
-    normalize_lines(Some(first), &rest)
+    close_fence(normalize_lines(own, Some(first), &rest))
+}
+
+/// A line that would read as a heading of a section other than `own`, reduced to its text
+/// (`None` when it has none); any other line as it is.
+fn defuse(line: &str, own: Option<SectionName>) -> Option<String> {
+    let mut text = line.to_owned();
+    // Bounded: each round removes a heading's markup and label.
+    for _ in 0..8 {
+        match parse_heading(&text) {
+            Some((name, _)) if Some(name) == own => return Some(text),
+            Some((_, inline)) if inline.trim().is_empty() => return None,
+            Some((_, inline)) => text = inline,
+            None => return Some(text),
+        }
+    }
+    None
 }
 
 fn is_rule(line: &str) -> bool {

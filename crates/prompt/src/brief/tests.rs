@@ -134,9 +134,12 @@ fn postamble_and_separators_are_dropped() {
 fn first_heading_of_a_section_wins() {
     let answer = CANONICAL.replace("在 3 个数据集", "**实验效果**：在 3 个数据集");
     let b = ok(&answer);
+    // Under its own section a repeated heading is content as written (a sub-label).
     assert!(
         b.section(SectionName::Results)
-            .starts_with("**实验效果**：在 3 个数据集")
+            .starts_with("**实验效果**：在 3 个数据集"),
+        "{}",
+        b.section(SectionName::Results)
     );
 }
 
@@ -331,7 +334,7 @@ fn the_language_threshold_is_configurable() {
 
 #[test]
 fn the_schema_requires_every_section_as_a_bounded_string() {
-    let schema = crate::json_schema(400);
+    let schema = json_schema(400);
     assert_eq!(
         schema["required"],
         serde_json::json!(["domain", "contribution", "guide", "innovations", "results"])
@@ -339,4 +342,82 @@ fn the_schema_requires_every_section_as_a_bounded_string() {
     assert_eq!(schema["properties"]["results"]["maxLength"], 400);
     assert_eq!(schema["properties"]["domain"]["description"], "应用领域");
     assert_eq!(schema["additionalProperties"], false);
+}
+
+/// Inputs the fuzzer found (fuzz/artifacts), kept as regression tests.
+#[test]
+fn fuzz_finding_a_repeated_heading_inside_another_section_round_trips() {
+    let answer = "### 1. 应用领域\n视觉\n### 2. 一句话核心贡献\n快 20 倍。\n### 3. 使用指南\n方法\n### 5. 实验效果\n 输入\n### 4. 主要创新点\n1. **新**：法\n### 5. 实验效果\n提升 38.64%。\n";
+    let b = ok(answer);
+    assert_eq!(
+        b.section(SectionName::Innovations),
+        "1. **新**：法\n提升 38.64%。"
+    );
+    assert_eq!(b.section(SectionName::Results), "输入");
+    assert_eq!(Brief::parse(&b.render()).unwrap(), b);
+    let json = r#"{"domain": "视觉\n### 4. 主要创新点\n更多", "contribution": "方法", "guide": "输入", "innovations": "新", "results": "好"}"#;
+    let opts = ParseOptions {
+        format: AnswerFormat::Json,
+        ..ParseOptions::default()
+    };
+    let b = Brief::parse_with(json, &opts).unwrap();
+    assert_eq!(b.section(SectionName::Domain), "视觉\n更多");
+    assert_eq!(Brief::parse(&b.render()).unwrap(), b);
+}
+
+#[test]
+fn fuzz_finding_an_unclosed_fence_does_not_swallow_later_sections() {
+    // A complete brief whose last section opens a fence renders and parses back: the fence is
+    // closed, so it cannot swallow the headings that follow it in canonical order.
+    let b = ok(&format!("{CANONICAL}```rust\nfn main() {{}}\n"));
+    assert!(
+        b.section(SectionName::Results)
+            .ends_with("fn main() {}\n```")
+    );
+    assert_eq!(Brief::parse(&b.render()).unwrap(), b);
+}
+
+#[test]
+fn fuzz_finding_content_that_starts_with_another_sections_name_round_trips() {
+    let answer = format!(
+        "{}\n### 5. 实验效果\n创新点**新**；有帮助\n",
+        &CANONICAL[..CANONICAL.find("### 5.").unwrap()]
+    );
+    let b = ok(&answer);
+    // Not a heading: no markup opened before the closing `**`.
+    assert_eq!(parse_heading("创新点**新**；有帮助"), None);
+    assert_eq!(b.section(SectionName::Results), "创新点**新**；有帮助");
+    assert_eq!(Brief::parse(&b.render()).unwrap(), b);
+    // A real heading of another section inside a section keeps only its text.
+    let b = ok(&CANONICAL.replace("在 3 个数据集", "**创新点**：见上\n在 3 个数据集"));
+    assert!(
+        b.section(SectionName::Results)
+            .starts_with("见上\n在 3 个数据集"),
+        "{}",
+        b.section(SectionName::Results)
+    );
+    assert_eq!(Brief::parse(&b.render()).unwrap(), b);
+}
+
+#[test]
+fn fuzz_finding_tabs_on_the_heading_line_round_trip() {
+    let b = ok(&CANONICAL.replace("在 3 个数据集上", "在\t3 个数据集上"));
+    assert!(
+        b.section(SectionName::Results)
+            .starts_with("在    3 个数据集")
+    );
+    assert_eq!(Brief::parse(&b.render()).unwrap(), b);
+}
+
+#[test]
+fn fuzz_finding_a_postamble_after_an_open_fence_round_trips() {
+    let answer = format!("{CANONICAL}```text\n代码\n\n希望有帮助\n");
+    let b = ok(&answer);
+    assert!(
+        b.section(SectionName::Results)
+            .ends_with("```text\n代码\n```"),
+        "{}",
+        b.section(SectionName::Results)
+    );
+    assert_eq!(Brief::parse(&b.render()).unwrap(), b);
 }
