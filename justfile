@@ -27,8 +27,11 @@ test:
 run *ARGS:
     cargo run --release -- {{ARGS}}
 
-# Benchmarks (figures, not assertions): extraction, prompt/answer handling, the day against the bound.
+# Benchmarks (figures, not assertions; see docs/benchmarks.md): extraction (also against the
+# Python tools), prompt/answer handling, the day against the bound, a real tiny-model server.
 bench:
     cargo bench -p paperbrief-fetch --bench extract
+    python3 benches/compare_extractors.py
     cargo bench -p paperbrief-prompt --bench prompt
     cargo bench --bench day
+    benches/real_server.sh

@@ -181,4 +181,43 @@ async fn main() {
     println!(
         "\n(bound for the cold run: max(fetch {fetch:.2} s, summarise {summarise:.2} s) + one latency for the last paper)"
     );
+
+    let (peak, wall) = peak_rss_of_a_day(&stand, &dir.path().join("rss"));
+    println!(
+        "\npeak RSS of the paperbrief process for the whole day (cold cache, max_concurrency 16): {:.1} MiB ({wall:.1} s)",
+        peak as f64 / 1024.0
+    );
+}
+
+/// Runs the real binary for the day and follows its peak resident memory (VmHWM) until it exits.
+fn peak_rss_of_a_day(stand: &StandIn, dir: &Path) -> (u64, f64) {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_paperbrief"));
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", dir);
+    for (k, v) in stand.env(&dir.join("cache"), &dir.join("out")) {
+        cmd.env(k, v);
+    }
+    cmd.env("PAPERBRIEF_LLM_MAX_CONCURRENCY", "16")
+        .args(["run", "-q", "--date", DATE]);
+    cmd.stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let started = Instant::now();
+    let mut child = cmd.spawn().unwrap();
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    loop {
+        if let Ok(status) = std::fs::read_to_string(&status_file) {
+            let hwm = status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok());
+            peak = peak.max(hwm.unwrap_or(0));
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    (peak, started.elapsed().as_secs_f64())
 }

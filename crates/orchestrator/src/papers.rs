@@ -12,7 +12,7 @@ use crate::progress::Progress;
 use crate::report::{Entry, Failure, Outcome, SourceInfo, Stage};
 use crate::run::DryRunLine;
 use crate::store::{BriefKey, StoredBrief, StoredSource};
-use crate::summarize::summarize;
+use crate::summarize::{Summary, summarize};
 
 /// A paper ready to process: its versioned id, its brief key and any stored brief.
 #[derive(Debug, Clone)]
@@ -111,16 +111,7 @@ pub(crate) async fn process(
     let outcome = match summarize(engine, setup, &source.doc, Some(&item.paper)).await {
         Ok(summary) => {
             info.cuts = summary.prompt.cuts.clone();
-            let stored = StoredBrief {
-                key: item.key,
-                source: info.clone(),
-                raw_answer: summary.raw_answer,
-                brief: summary.brief.clone(),
-                provenance: summary.provenance.clone(),
-            };
-            if let Err(e) = engine.store.put_brief(&item.id, &stored) {
-                tracing::warn!(target: "paperbrief::store", "{e}");
-            }
+            store_brief(engine, &item, &info, &summary);
             Outcome::Ok {
                 brief: summary.brief,
                 provenance: summary.provenance,
@@ -141,6 +132,20 @@ pub(crate) async fn process(
         },
         false,
     )
+}
+
+/// Keeps a finished brief (a failure to store is logged: the report still gets the brief).
+fn store_brief(engine: &Engine, item: &Prepared, info: &SourceInfo, summary: &Summary) {
+    let stored = StoredBrief {
+        key: item.key.clone(),
+        source: info.clone(),
+        raw_answer: summary.raw_answer.clone(),
+        brief: summary.brief.clone(),
+        provenance: summary.provenance.clone(),
+    };
+    if let Err(e) = engine.store.put_brief(&item.id, &stored) {
+        tracing::warn!(target: "paperbrief::store", "{e}");
+    }
 }
 
 /// The paper's text: stored, else fetched (full text, else the abstract the export API or HF

@@ -71,6 +71,9 @@ pub enum RunResult {
     DryRun(Vec<DryRunLine>),
 }
 
+/// Versioned ids and export-API abstracts of a day's papers, by base id.
+type Versions = BTreeMap<String, (ArxivId, Option<AbstractInfo>)>;
+
 /// Runs one day.
 pub async fn run(
     engine: &Engine,
@@ -87,6 +90,48 @@ pub async fn run(
     if opts.dry_run {
         return Ok(RunResult::DryRun(dry_run(engine, &papers, &versions).await));
     }
+    let (setup, prepared) = plan(engine, opts, &papers, &versions).await?;
+    progress.start(prepared.len());
+    let results = pipeline(engine, &setup, prepared, &versions, Arc::clone(&progress)).await;
+    progress.finish();
+    let mut stats = RunStats {
+        reused: results.iter().filter(|(_, reused)| *reused).count(),
+        llm_requests: engine.llm.requests_sent() - requests_before,
+        wall_seconds: (started.elapsed().as_secs_f64() * 10.0).round() / 10.0,
+        ..RunStats::default()
+    };
+    for (entry, reused) in &results {
+        if let (Outcome::Ok { provenance, .. }, false) = (&entry.outcome, reused) {
+            stats.prompt_tokens += u64::from(provenance.prompt_tokens);
+            stats.completion_tokens += u64::from(provenance.completion_tokens);
+        }
+    }
+    let mut report = DailyReport {
+        schema: SCHEMA,
+        date: opts.date,
+        source_url: DailyReport::source_url_for(opts.date),
+        generated_by: format!("paperbrief {}", env!("CARGO_PKG_VERSION")),
+        stats,
+        entries: results.into_iter().map(|(e, _)| e).collect(),
+    };
+    report.recount();
+    let (markdown, json) = write_report(engine, &report)?;
+    Ok(RunResult::Written {
+        report: Box::new(report),
+        markdown,
+        json,
+    })
+}
+
+/// The model to ask and each paper's key and stored brief. An unreachable endpoint is fatal
+/// only when some paper still needs it (and `llm.model` names the model the stored briefs are
+/// keyed by).
+async fn plan(
+    engine: &Engine,
+    opts: &RunOptions,
+    papers: &[PaperRef],
+    versions: &Versions,
+) -> Result<(ModelSetup, Vec<Prepared>), OrchestratorError> {
     let resolved = engine.resolve_model().await;
     let key_model = match (&resolved, engine.config.llm.model.as_str()) {
         (Ok(setup), _) => setup.model.clone(),
@@ -125,36 +170,7 @@ pub async fn run(
             }
         }
     };
-    progress.start(prepared.len());
-    let results = pipeline(engine, &setup, prepared, &versions, Arc::clone(&progress)).await;
-    progress.finish();
-    let mut stats = RunStats {
-        reused: results.iter().filter(|(_, reused)| *reused).count(),
-        llm_requests: engine.llm.requests_sent() - requests_before,
-        wall_seconds: (started.elapsed().as_secs_f64() * 10.0).round() / 10.0,
-        ..RunStats::default()
-    };
-    for (entry, reused) in &results {
-        if let (Outcome::Ok { provenance, .. }, false) = (&entry.outcome, reused) {
-            stats.prompt_tokens += u64::from(provenance.prompt_tokens);
-            stats.completion_tokens += u64::from(provenance.completion_tokens);
-        }
-    }
-    let mut report = DailyReport {
-        schema: SCHEMA,
-        date: opts.date,
-        source_url: DailyReport::source_url_for(opts.date),
-        generated_by: format!("paperbrief {}", env!("CARGO_PKG_VERSION")),
-        stats,
-        entries: results.into_iter().map(|(e, _)| e).collect(),
-    };
-    report.recount();
-    let (markdown, json) = write_report(engine, &report)?;
-    Ok(RunResult::Written {
-        report: Box::new(report),
-        markdown,
-        json,
-    })
+    Ok((setup, prepared))
 }
 
 /// The day's papers (fresh from HF, or the stored copy when HF cannot be reached), filtered
@@ -190,17 +206,13 @@ async fn select(engine: &Engine, opts: &RunOptions) -> Result<Vec<PaperRef>, Orc
 
 /// Versions and abstracts from the export API (one request per `arxiv_api_batch` papers);
 /// versions an earlier run resolved are reused, so reruns key their work identically.
-async fn versions(
-    engine: &Engine,
-    date: ReportDate,
-    papers: &[PaperRef],
-) -> BTreeMap<String, (ArxivId, Option<AbstractInfo>)> {
+async fn versions(engine: &Engine, date: ReportDate, papers: &[PaperRef]) -> Versions {
     let stored = engine
         .store
         .list(date)
         .map(|s| s.versions)
         .unwrap_or_default();
-    let mut out: BTreeMap<String, (ArxivId, Option<AbstractInfo>)> = BTreeMap::new();
+    let mut out = Versions::new();
     for p in papers {
         if let Some(id) = stored.get(p.id.base()).and_then(|v| ArxivId::parse(v).ok()) {
             out.insert(p.id.base().to_owned(), (id, None));
@@ -243,7 +255,7 @@ async fn pipeline(
     engine: &Engine,
     setup: &ModelSetup,
     prepared: Vec<Prepared>,
-    versions: &BTreeMap<String, (ArxivId, Option<AbstractInfo>)>,
+    versions: &Versions,
     progress: Arc<dyn Progress>,
 ) -> Vec<(Entry, bool)> {
     let fetch_slots = Arc::new(Semaphore::new(
@@ -298,11 +310,7 @@ async fn pipeline(
         .collect()
 }
 
-async fn dry_run(
-    engine: &Engine,
-    papers: &[PaperRef],
-    versions: &BTreeMap<String, (ArxivId, Option<AbstractInfo>)>,
-) -> Vec<DryRunLine> {
+async fn dry_run(engine: &Engine, papers: &[PaperRef], versions: &Versions) -> Vec<DryRunLine> {
     let context = match engine.config.llm.max_model_len {
         0 => engine
             .resolve_model()

@@ -121,22 +121,8 @@ impl FakeLlm {
 impl Respond for FakeLlm {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap_or_default();
-        let first_user = body["messages"]
-            .as_array()
-            .and_then(|m| m.iter().find(|x| x["role"] == "user"))
-            .cloned();
-        let text = first_user
-            .as_ref()
-            .and_then(|u| u["content"].as_str())
-            .unwrap_or_default()
-            .to_owned();
-        let id = self.id_pattern.captures(&text).map(|c| c[1].to_owned());
-        let title = text
-            .lines()
-            .find_map(|l| l.strip_prefix("论文标题："))
-            .unwrap_or("论文")
-            .to_owned();
-        let behaviour = self.next(id.as_deref());
+        let asked = Asked::read(&body, &self.id_pattern);
+        let behaviour = self.next(asked.id.as_deref());
         let latency = match behaviour {
             Behaviour::Hang(d) => d,
             _ => self.latency,
@@ -145,70 +131,129 @@ impl Respond for FakeLlm {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push(LoggedRequest {
-                id,
+                id: asked.id.clone(),
                 at: Instant::now(),
                 latency,
-                body: body.clone(),
+                body,
                 authorization: request
                     .headers
                     .get("authorization")
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_owned),
             });
-        let model = body["model"].as_str().unwrap_or("stand-in").to_owned();
-        let max_tokens = body["max_tokens"].as_u64().unwrap_or(2048);
-        let json_mode = body["response_format"]["type"] == "json_schema";
-        let reply = |content: String, finish: &str| {
-            let content = if json_mode && finish == "stop" {
-                as_json(&content).unwrap_or(content)
-            } else {
-                content
-            };
-            ResponseTemplate::new(200)
-                .set_body_json(json!({
-                    "id": "chatcmpl-1", "object": "chat.completion", "created": 1_760_000_000, "model": model,
-                    "choices": [{"index": 0, "message": {"role": "assistant", "content": content, "reasoning": null},
-                        "finish_reason": finish, "stop_reason": null}],
-                    "usage": {"prompt_tokens": 1000, "completion_tokens": max_tokens.min(300), "total_tokens": 1300}
-                }))
-                .set_delay(latency)
+        asked.answer(behaviour, latency)
+    }
+}
+
+/// What a request asked for, as far as the stand-in cares.
+struct Asked {
+    id: Option<String>,
+    title: String,
+    model: String,
+    max_tokens: u64,
+    json_mode: bool,
+    prompt_bytes: usize,
+}
+
+impl Asked {
+    fn read(body: &serde_json::Value, id_pattern: &Regex) -> Self {
+        let messages = body["messages"].as_array().cloned().unwrap_or_default();
+        let text = messages
+            .iter()
+            .find(|x| x["role"] == "user")
+            .and_then(|u| u["content"].as_str())
+            .unwrap_or_default();
+        Self {
+            id: id_pattern.captures(text).map(|c| c[1].to_owned()),
+            title: text
+                .lines()
+                .find_map(|l| l.strip_prefix("论文标题："))
+                .unwrap_or("论文")
+                .to_owned(),
+            model: body["model"].as_str().unwrap_or("stand-in").to_owned(),
+            max_tokens: body["max_tokens"].as_u64().unwrap_or(2048),
+            json_mode: body["response_format"]["type"] == "json_schema",
+            prompt_bytes: messages
+                .iter()
+                .map(|x| x["content"].as_str().map_or(0, str::len))
+                .sum(),
+        }
+    }
+
+    /// A chat completion with `content`, as JSON when structured output was asked for.
+    fn reply(&self, content: String, finish: &str, latency: Duration) -> ResponseTemplate {
+        let content = if self.json_mode && finish == "stop" {
+            as_json(&content).unwrap_or(content)
+        } else {
+            content
         };
+        ResponseTemplate::new(200)
+            .set_body_json(json!({
+                "id": "chatcmpl-1", "object": "chat.completion", "created": 1_760_000_000, "model": self.model,
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": content, "reasoning": null},
+                    "finish_reason": finish, "stop_reason": null}],
+                "usage": {"prompt_tokens": 1000, "completion_tokens": self.max_tokens.min(300), "total_tokens": 1300}
+            }))
+            .set_delay(latency)
+    }
+
+    fn answer(&self, behaviour: Behaviour, latency: Duration) -> ResponseTemplate {
+        let good = || good_answer(&self.title);
         match behaviour {
-            Behaviour::Good | Behaviour::Hang(_) => reply(good_answer(&title), "stop"),
-            Behaviour::Missing(section) => reply(without(&good_answer(&title), section), "stop"),
-            Behaviour::Thinking => reply(format!("<think>\n先想想这篇论文……\n</think>\n\n{}", good_answer(&title)), "stop"),
-            Behaviour::Truncated => {
-                let full = good_answer(&title);
-                let cut = full.find("### 4.").unwrap_or(full.len());
-                reply(full[..cut].to_owned(), "length")
-            }
-            Behaviour::English => reply(
-                "### 1. 应用领域\nMachine learning.\n### 2. 一句话核心贡献\nThe paper proposes a new method for this problem.\n### 3. 使用指南\nInput data, output predictions, code not released.\n### 4. 主要创新点\nA novel approach to the problem described.\n### 5. 实验效果\nIt improves accuracy on the benchmark by a clear margin.\n".into(),
+            Behaviour::Good | Behaviour::Hang(_) => self.reply(good(), "stop", latency),
+            Behaviour::Missing(section) => self.reply(without(&good(), section), "stop", latency),
+            Behaviour::Thinking => self.reply(
+                format!("<think>\n先想想这篇论文……\n</think>\n\n{}", good()),
                 "stop",
+                latency,
             ),
-            Behaviour::Script => reply(good_answer(&title).replace("### 5. 实验效果\n", "### 5. 实验效果\n<script>alert('x')</script> "), "stop"),
+            Behaviour::Truncated => {
+                let full = good();
+                let cut = full.find("### 4.").unwrap_or(full.len());
+                self.reply(full[..cut].to_owned(), "length", latency)
+            }
+            Behaviour::English => self.reply(ENGLISH.into(), "stop", latency),
+            Behaviour::Script => {
+                let text = good().replace(
+                    "### 5. 实验效果\n",
+                    "### 5. 实验效果\n<script>alert('x')</script> ",
+                );
+                self.reply(text, "stop", latency)
+            }
             Behaviour::Status(code, retry_after) => {
-                let mut r = ResponseTemplate::new(code).set_body_json(json!({"error": {"message": "busy", "type": "Error", "code": code}}));
+                let mut r = ResponseTemplate::new(code).set_body_json(
+                    json!({"error": {"message": "busy", "type": "Error", "code": code}}),
+                );
                 if let Some(s) = retry_after {
                     r = r.insert_header("retry-after", s.to_string().as_str());
                 }
                 r
             }
-            Behaviour::Overflow => {
-                // Count the prompt like a tokenizer a third denser than ours, and put the limit
-                // just below prompt + max_tokens.
-                let chars: usize = body["messages"].as_array().map_or(0, |m| m.iter().map(|x| x["content"].as_str().map_or(0, str::len)).sum());
-                let prompt = chars / 2;
-                let limit = prompt as u64 + max_tokens - 50;
-                ResponseTemplate::new(400).set_body_json(json!({"error": {
-                    "message": format!("This model's maximum context length is {limit} tokens. However, you requested {} tokens ({prompt} in the messages, {max_tokens} in the completion).", prompt as u64 + max_tokens),
-                    "type": "BadRequestError", "param": null, "code": 400}}))
+            Behaviour::Overflow => self.overflow(),
+            Behaviour::Garbage => {
+                ResponseTemplate::new(200).set_body_string("{\"choices\": [{\"mess")
             }
-            Behaviour::Garbage => ResponseTemplate::new(200).set_body_string("{\"choices\": [{\"mess"),
-            Behaviour::Answer(text) => reply(text, "stop"),
+            Behaviour::Answer(text) => self.reply(text, "stop", latency),
         }
     }
+
+    /// vLLM's 400: the prompt counted like a tokenizer denser than tiktoken (a token per two
+    /// bytes), the limit just below prompt + max_tokens.
+    fn overflow(&self) -> ResponseTemplate {
+        let prompt = (self.prompt_bytes / 2) as u64;
+        let limit = prompt + self.max_tokens - 50;
+        let message = format!(
+            "This model's maximum context length is {limit} tokens. However, you requested {} tokens ({prompt} in the messages, {} in the completion).",
+            prompt + self.max_tokens,
+            self.max_tokens
+        );
+        ResponseTemplate::new(400)
+            .set_body_json(json!({"error": {"message": message, "type": "BadRequestError", "param": null, "code": 400}}))
+    }
 }
+
+/// An answer in English, with the right headings.
+const ENGLISH: &str = "### 1. 应用领域\nMachine learning.\n### 2. 一句话核心贡献\nThe paper proposes a new method for this problem.\n### 3. 使用指南\nInput data, output predictions, code not released.\n### 4. 主要创新点\nA novel approach to the problem described.\n### 5. 实验效果\nIt improves accuracy on the benchmark by a clear margin.\n";
 
 /// A Markdown brief as the JSON object structured output asks for.
 fn as_json(answer: &str) -> Option<String> {

@@ -7,7 +7,11 @@ use paperbrief_core::{ArxivId, Caption, Section, Table};
 use scraper::{ElementRef, Html, Selector, node::Node};
 
 use super::Extracted;
-use super::text::{Inline, MAX_DEPTH, has_class, math_tex, name, normalize};
+use super::blocks::{equation, is_equation, listing, table_text, tables_in};
+use super::classify::{
+    is_chrome, is_front_matter, is_heading, is_leaf_block, is_section, strip_number,
+};
+use super::text::{Inline, MAX_DEPTH, child_elements, has_class, name, normalize};
 
 static ARTICLE: LazyLock<Selector> =
     LazyLock::new(|| sel("article.ltx_document, div.ltx_document"));
@@ -72,10 +76,6 @@ fn id_from_assets(doc: &Html) -> Option<ArxivId> {
             .ok()
             .filter(|id| id.version().is_some())
     })
-}
-
-fn child_elements(el: ElementRef<'_>) -> impl Iterator<Item = ElementRef<'_>> {
-    el.children().filter_map(ElementRef::wrap)
 }
 
 /// Author names from one `ltx_personname`: text before the first line break, without marks,
@@ -332,23 +332,8 @@ impl Walker {
             }
             return;
         }
-        if has_class(fig, "ltx_float") {
-            // Algorithms: keep the listing, it is often the method itself.
-            let body: Vec<String> = fig
-                .descendants()
-                .filter_map(ElementRef::wrap)
-                .filter(|e| has_class(*e, "ltx_listing"))
-                .map(listing)
-                .collect();
-            if let Some(i) = idx.filter(|i| *i < self.sections.len()) {
-                let block = [caption, body.join("\n")].join("\n").trim().to_owned();
-                let text = &mut self.sections[i].text;
-                if !block.is_empty() {
-                    text.push_str(if text.is_empty() { "" } else { "\n\n" });
-                    text.push_str(&block);
-                }
-                return;
-            }
+        if has_class(fig, "ltx_float") && idx.is_some_and(|i| i < self.sections.len()) {
+            return self.algorithm(fig, idx.unwrap_or_default(), caption);
         }
         // Tabular displays inside a figure (e.g. profiles drawn as tables) are tables too.
         let text = tables_in(fig);
@@ -380,6 +365,23 @@ impl Walker {
         }
         push_caption(&mut self.captions, idx, caption);
     }
+
+    /// An algorithm float: its caption and listing go into the section's text — it is often
+    /// the method itself.
+    fn algorithm(&mut self, fig: ElementRef<'_>, section: usize, caption: String) {
+        let body: Vec<String> = fig
+            .descendants()
+            .filter_map(ElementRef::wrap)
+            .filter(|e| has_class(*e, "ltx_listing"))
+            .map(listing)
+            .collect();
+        let block = [caption, body.join("\n")].join("\n").trim().to_owned();
+        let text = &mut self.sections[section].text;
+        if !block.is_empty() {
+            text.push_str(if text.is_empty() { "" } else { "\n\n" });
+            text.push_str(&block);
+        }
+    }
 }
 
 fn push_caption(captions: &mut Vec<Caption>, section: Option<usize>, text: String) {
@@ -391,175 +393,5 @@ fn push_caption(captions: &mut Vec<Caption>, section: Option<usize>, text: Strin
 fn push_nonempty(out: &mut Vec<String>, text: String) {
     if !text.trim().is_empty() {
         out.push(text);
-    }
-}
-
-fn is_section(el: ElementRef<'_>) -> bool {
-    name(el) == "section" && !has_class(el, "ltx_paragraph") && !has_class(el, "ltx_subparagraph")
-}
-
-fn is_heading(el: ElementRef<'_>) -> bool {
-    matches!(name(el), "h1" | "h2" | "h3" | "h4" | "h5" | "h6") && has_class(el, "ltx_title")
-}
-
-fn is_front_matter(el: ElementRef<'_>) -> bool {
-    [
-        "ltx_authors",
-        "ltx_abstract",
-        "ltx_dates",
-        "ltx_keywords",
-        "ltx_classification",
-        "ltx_TOC",
-    ]
-    .iter()
-    .any(|c| has_class(el, c))
-}
-
-/// Page chrome and content that is not the paper's text.
-fn is_chrome(el: ElementRef<'_>) -> bool {
-    matches!(
-        name(el),
-        "nav" | "header" | "footer" | "script" | "style" | "noscript" | "button" | "form"
-    ) || [
-        "ltx_bibliography",
-        "ltx_acknowledgements",
-        "ltx_acknowledgement",
-        "ltx_pagination",
-        "ltx_page_navbar",
-        "ltx_page_logo",
-        "ltx_TOC",
-        "ltx_ERROR",
-    ]
-    .iter()
-    .any(|c| has_class(el, c))
-}
-
-fn is_leaf_block(el: ElementRef<'_>) -> bool {
-    matches!(name(el), "ul" | "ol" | "dl" | "table") || has_class(el, "ltx_listing")
-}
-
-fn is_equation(el: ElementRef<'_>) -> bool {
-    has_class(el, "ltx_equation")
-        || has_class(el, "ltx_equationgroup")
-        || has_class(el, "ltx_eqn_table")
-}
-
-/// Strips a leading section number or tag ("3.1 ", "Appendix A ", "IV. ").
-fn strip_number(heading: &str) -> &str {
-    let h = heading.trim();
-    let h = h
-        .strip_prefix("Appendix ")
-        .map_or(h, |rest| rest.split_once(' ').map_or(rest, |(_, r)| r));
-    match h.split_once(' ') {
-        Some((first, rest))
-            if first
-                .chars()
-                .all(|c| c.is_ascii_digit() || c == '.' || c.is_ascii_uppercase())
-                && first.len() <= 6 =>
-        {
-            rest
-        }
-        _ => h,
-    }
-}
-
-/// A display equation: one `$$TeX$$` line per row, with its number.
-fn equation(table: ElementRef<'_>) -> String {
-    let mut lines = Vec::new();
-    for row in table
-        .descendants()
-        .filter_map(ElementRef::wrap)
-        .filter(|e| name(*e) == "tr")
-    {
-        let tex: Vec<String> = row
-            .descendants()
-            .filter_map(ElementRef::wrap)
-            .filter(|e| name(*e) == "math")
-            .map(math_tex)
-            .filter(|t| !t.is_empty())
-            .collect();
-        let number = row
-            .descendants()
-            .filter_map(ElementRef::wrap)
-            .find(|e| has_class(*e, "ltx_tag_equation"))
-            .map(Inline::plain);
-        if tex.is_empty() {
-            continue;
-        }
-        let mut line = format!("$${}$$", tex.join(" "));
-        if let Some(n) = number.filter(|n| !n.is_empty()) {
-            line.push(' ');
-            line.push_str(&n);
-        }
-        lines.push(line);
-    }
-    lines.join("\n")
-}
-
-/// The text of every top-level tabular inside `fig`, blank-line separated.
-fn tables_in(fig: ElementRef<'_>) -> String {
-    top_tabulars(fig)
-        .map(table_text)
-        .filter(|t| !t.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n\n")
-}
-
-/// Tabulars inside `el` that are not nested in another tabular.
-fn top_tabulars(el: ElementRef<'_>) -> impl Iterator<Item = ElementRef<'_>> {
-    el.descendants()
-        .filter_map(ElementRef::wrap)
-        .filter(move |e| {
-            is_tabular(*e)
-                && !e
-                    .ancestors()
-                    .filter_map(ElementRef::wrap)
-                    .take_while(|a| a.id() != el.id())
-                    .any(is_tabular)
-        })
-}
-
-fn is_tabular(e: ElementRef<'_>) -> bool {
-    has_class(e, "ltx_tabular") && !is_equation(e)
-}
-
-/// A data table: one line per row, cells separated by ` | `; empty rows dropped.
-fn table_text(table: ElementRef<'_>) -> String {
-    let mut rows = Vec::new();
-    collect_rows(table, &mut rows, 0);
-    rows.join("\n")
-}
-
-fn collect_rows(el: ElementRef<'_>, rows: &mut Vec<String>, depth: usize) {
-    if depth > MAX_DEPTH {
-        return;
-    }
-    for child in child_elements(el) {
-        if name(child) == "tr" || has_class(child, "ltx_tr") {
-            let cells: Vec<String> = child_elements(child)
-                .filter(|c| matches!(name(*c), "td" | "th") || has_class(*c, "ltx_td"))
-                .map(Inline::plain)
-                .collect();
-            if cells.iter().any(|c| !c.is_empty()) {
-                rows.push(cells.join(" | "));
-            }
-        } else if !is_tabular(child) {
-            collect_rows(child, rows, depth + 1);
-        }
-    }
-}
-
-fn listing(el: ElementRef<'_>) -> String {
-    let lines: Vec<String> = el
-        .descendants()
-        .filter_map(ElementRef::wrap)
-        .filter(|e| has_class(*e, "ltx_listingline"))
-        .map(Inline::plain)
-        .filter(|l| !l.is_empty())
-        .collect();
-    if lines.is_empty() {
-        Inline::plain(el)
-    } else {
-        lines.join("\n")
     }
 }

@@ -14,6 +14,11 @@ pub(crate) fn has_class(el: ElementRef<'_>, class: &str) -> bool {
     el.value().classes().any(|c| c == class)
 }
 
+/// The element children of `el`.
+pub(crate) fn child_elements(el: ElementRef<'_>) -> impl Iterator<Item = ElementRef<'_>> {
+    el.children().filter_map(ElementRef::wrap)
+}
+
 /// The element's tag name.
 pub(crate) fn name(el: ElementRef<'_>) -> &str {
     el.value().name()

@@ -1,0 +1,273 @@
+//! The configuration: typed sections, and the layering that builds them.
+//!
+//! Layers, lowest first: the embedded `config/default.toml` → a config file → environment
+//! variables → command-line flags. Every layer is checked against the keys of the defaults as it
+//! is applied, so an unknown key or a value of the wrong type is an error naming the key and the
+//! layer it came from. This module does no IO: the caller reads files and the environment.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use toml::Table;
+
+use crate::error::CoreError;
+
+/// The embedded defaults; every key paperbrief knows is in this file, documented.
+pub const DEFAULT_TOML: &str = include_str!("../../../../config/default.toml");
+
+/// The resolved configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Upstream sources: HF and arXiv.
+    pub sources: SourcesConfig,
+    /// The on-disk cache of fetched pages.
+    pub cache: CacheConfig,
+    /// Where reports go.
+    pub output: OutputConfig,
+    /// The OpenAI-compatible endpoint.
+    pub llm: LlmConfig,
+    /// The run: concurrency of the pipeline.
+    pub run: RunConfig,
+    /// The prompt template and token budget.
+    pub prompt: PromptConfig,
+}
+
+/// `[sources]`: see `config/default.toml` for each key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct SourcesConfig {
+    pub hf_endpoint: String,
+    pub arxiv_base: String,
+    pub arxiv_api_base: String,
+    pub user_agent: String,
+    pub arxiv_min_interval_ms: u64,
+    pub max_page_bytes: u64,
+    pub timeout_secs: u64,
+    pub connect_timeout_secs: u64,
+    pub max_attempts: u32,
+    pub retry_base_delay_ms: u64,
+    pub retry_max_delay_secs: u64,
+    pub hf_page_size: u32,
+    pub arxiv_api_batch: u32,
+}
+
+/// `[cache]`: see `config/default.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct CacheConfig {
+    pub dir: String,
+    pub negative_ttl_hours: u64,
+}
+
+/// `[output]`: see `config/default.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct OutputConfig {
+    pub dir: String,
+}
+
+/// `[llm]`: see `config/default.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct LlmConfig {
+    pub base_url: String,
+    pub model: String,
+    pub max_model_len: u32,
+    pub max_tokens: u32,
+    pub temperature: f64,
+    pub max_concurrency: u32,
+    pub requests_per_minute: u32,
+    pub tokens_per_minute: u32,
+    pub timeout_secs: u64,
+    pub max_attempts: u32,
+    pub retry_base_delay_ms: u64,
+    pub extra_body: Table,
+    pub repair_attempts: u32,
+    pub output: String,
+}
+
+/// `[run]`: see `config/default.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct RunConfig {
+    pub fetch_concurrency: u32,
+}
+
+/// `[prompt]`: see `config/default.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct PromptConfig {
+    pub dir: String,
+    pub template: String,
+    pub safety_margin_tokens: u32,
+    pub safety_margin_ratio: f64,
+    pub retry_budget_ratio: f64,
+    pub min_chinese_share: f64,
+}
+
+impl Config {
+    /// The built-in defaults alone.
+    pub fn defaults() -> Self {
+        #[allow(clippy::expect_used)]
+        ConfigBuilder::new()
+            .build()
+            .expect("the embedded config/default.toml is valid (tested)")
+    }
+
+    /// The User-Agent header, with `{version}` filled in.
+    pub fn user_agent(&self) -> String {
+        self.sources
+            .user_agent
+            .replace("{version}", env!("CARGO_PKG_VERSION"))
+    }
+
+    /// The cache directory, or `None` for "the platform default".
+    pub fn cache_dir(&self) -> Option<PathBuf> {
+        (!self.cache.dir.trim().is_empty()).then(|| PathBuf::from(&self.cache.dir))
+    }
+
+    /// The configuration as TOML with any password in a URL replaced by `***`.
+    pub fn to_redacted_toml(&self) -> String {
+        let mut c = self.clone();
+        for url in [
+            &mut c.sources.hf_endpoint,
+            &mut c.sources.arxiv_base,
+            &mut c.sources.arxiv_api_base,
+            &mut c.llm.base_url,
+        ] {
+            *url = redact_url(url);
+        }
+        toml::to_string_pretty(&c).unwrap_or_else(|e| format!("# cannot print config: {e}\n"))
+    }
+
+    /// Checks what types cannot: URLs, positive counts, ranges. Errors name the key and `origin`.
+    fn validate(&self, origin: &str) -> Result<(), CoreError> {
+        self.problem().map_or(Ok(()), |(key, message)| {
+            Err(CoreError::InvalidValue {
+                key: key.to_owned(),
+                origin: origin.to_owned(),
+                message,
+            })
+        })
+    }
+
+    /// The first invalid value, as (key, what is wrong).
+    fn problem(&self) -> Option<(&'static str, String)> {
+        let (s, llm, p) = (&self.sources, &self.llm, &self.prompt);
+        let urls = [
+            ("sources.hf_endpoint", &s.hf_endpoint),
+            ("sources.arxiv_base", &s.arxiv_base),
+            ("sources.arxiv_api_base", &s.arxiv_api_base),
+            ("llm.base_url", &llm.base_url),
+        ];
+        if let Some((key, message)) = urls
+            .iter()
+            .find_map(|(k, v)| check_http_url(v).err().map(|m| (*k, m)))
+        {
+            return Some((key, message));
+        }
+        let positive = [
+            ("sources.max_page_bytes", s.max_page_bytes),
+            ("sources.timeout_secs", s.timeout_secs),
+            ("sources.connect_timeout_secs", s.connect_timeout_secs),
+            ("sources.max_attempts", u64::from(s.max_attempts)),
+            ("llm.max_tokens", u64::from(llm.max_tokens)),
+            ("llm.max_concurrency", u64::from(llm.max_concurrency)),
+            ("llm.timeout_secs", llm.timeout_secs),
+            ("llm.max_attempts", u64::from(llm.max_attempts)),
+            (
+                "run.fetch_concurrency",
+                u64::from(self.run.fetch_concurrency),
+            ),
+        ];
+        if let Some((key, _)) = positive.iter().find(|(_, v)| *v == 0) {
+            return Some((key, "must be greater than 0".into()));
+        }
+        let ranges = [
+            (
+                "llm.temperature",
+                (0.0..=2.0).contains(&llm.temperature),
+                "must be 0 to 2",
+            ),
+            (
+                "prompt.min_chinese_share",
+                (0.0..=1.0).contains(&p.min_chinese_share),
+                "must be 0 to 1",
+            ),
+            (
+                "prompt.safety_margin_ratio",
+                (0.0..0.9).contains(&p.safety_margin_ratio),
+                "must be at least 0 and below 0.9",
+            ),
+            (
+                "prompt.retry_budget_ratio",
+                (0.1..=0.95).contains(&p.retry_budget_ratio),
+                "must be 0.1 to 0.95",
+            ),
+            (
+                "sources.hf_page_size",
+                (1..=100).contains(&s.hf_page_size),
+                "must be 1 to 100",
+            ),
+            (
+                "sources.arxiv_api_batch",
+                (1..=500).contains(&s.arxiv_api_batch),
+                "must be 1 to 500",
+            ),
+            (
+                "prompt.template",
+                !p.template.contains(['/', '\\']) && !p.template.trim().is_empty(),
+                "must be a file name inside prompt.dir",
+            ),
+        ];
+        if let Some((key, _, message)) = ranges.iter().find(|(_, ok, _)| !ok) {
+            return Some((key, (*message).to_owned()));
+        }
+        (!matches!(llm.output.as_str(), "text" | "json_schema")).then(|| {
+            (
+                "llm.output",
+                format!(
+                    "must be \"text\" or \"json_schema\", not \"{}\"",
+                    llm.output
+                ),
+            )
+        })
+    }
+}
+
+fn check_http_url(value: &str) -> Result<(), String> {
+    match url::Url::parse(value) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(()),
+        Ok(u) => Err(format!(
+            "`{value}` must be an http(s) URL, not `{}:`",
+            u.scheme()
+        )),
+        Err(e) => Err(format!(
+            "`{value}` is not a URL ({e}); expected e.g. https://example.org"
+        )),
+    }
+}
+
+fn redact_url(value: &str) -> String {
+    match url::Url::parse(value) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => value.to_owned(),
+    }
+}
+
+mod layers;
+
+pub use layers::ConfigBuilder;
+
+#[cfg(test)]
+mod tests;
