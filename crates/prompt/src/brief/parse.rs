@@ -202,10 +202,9 @@ fn split_sections(text: &str, respect_fences: bool) -> [Option<String>; 5] {
     let mut out: [Option<String>; 5] = Default::default();
     for name in SectionName::ALL {
         if let Some((inline, body)) = found[name.index()].take() {
-            let mut content = normalize_lines(name, Some(&inline), &body);
-            if Some(name) == current {
-                content = strip_postamble(&content);
-            }
+            // Every section, not only the last in the answer: in the canonical order another one
+            // may come last.
+            let content = strip_postamble(&normalize_lines(name, Some(&inline), &body));
             out[name.index()] = Some(close_fence(content));
         }
     }
@@ -301,19 +300,28 @@ fn is_rule(line: &str) -> bool {
             || t.chars().all(|c| c == '='))
 }
 
-/// Drops a closing pleasantry after the last section ("希望这份简报对您有帮助") and the
-/// separator rules around it.
+/// Drops a closing pleasantry at the end of a section ("希望这份简报对您有帮助", "如需更多细节…")
+/// and the separator rules around it. The phrases are specific enough never to start content.
 fn strip_postamble(content: &str) -> String {
     const CHATTY: &[&str] = &[
-        "希望",
+        "希望这",
+        "希望以上",
+        "希望本",
+        "希望对",
+        "希望能",
         "如需",
-        "如果您",
-        "如果你",
-        "如有",
+        "如有其他",
+        "如有任何",
+        "如果您需要",
+        "如果你需要",
+        "如果您有",
+        "如果你有",
         "以上就是",
         "以上是",
         "祝您",
-        "Hope ",
+        "Hope this",
+        "Hope it",
+        "I hope",
         "Let me know",
     ];
     let mut paras: Vec<&str> = content.split("\n\n").collect();

@@ -411,7 +411,7 @@ fn fuzz_finding_tabs_on_the_heading_line_round_trip() {
 
 #[test]
 fn fuzz_finding_a_postamble_after_an_open_fence_round_trips() {
-    let answer = format!("{CANONICAL}```text\n代码\n\n希望有帮助\n");
+    let answer = format!("{CANONICAL}```text\n代码\n\n希望这份简报有帮助\n");
     let b = ok(&answer);
     assert!(
         b.section(SectionName::Results)
@@ -420,4 +420,23 @@ fn fuzz_finding_a_postamble_after_an_open_fence_round_trips() {
         b.section(SectionName::Results)
     );
     assert_eq!(Brief::parse(&b.render()).unwrap(), b);
+}
+
+#[test]
+fn fuzz_finding_a_pleasantry_inside_a_middle_section_is_dropped_wherever_it_ends() {
+    // Results written first, Innovations last: the pleasantry ends Results, not the answer.
+    let answer = format!(
+        "{}\n\n希望这份简报对您有帮助！\n{}",
+        &CANONICAL[CANONICAL.find("### 5.").unwrap()..].trim_end(),
+        &CANONICAL[..CANONICAL.find("### 5.").unwrap()]
+    );
+    let b = ok(&answer);
+    assert_eq!(
+        b.section(SectionName::Results),
+        "在 3 个数据集上平均提升 **38.64%**。"
+    );
+    assert_eq!(Brief::parse(&b.render()).unwrap(), b);
+    // Content that merely starts like one stays.
+    let b = ok(&CANONICAL.replace("在 3 个数据集", "如果你想复现：运行脚本。\n\n在 3 个数据集"));
+    assert!(b.section(SectionName::Results).starts_with("如果你想复现"));
 }
