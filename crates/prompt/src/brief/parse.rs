@@ -224,10 +224,13 @@ fn normalize_lines(own: SectionName, inline: Option<&str>, body: &[String]) -> S
         .filter_map(|l| defuse(l, Some(own)))
         .map(|l| l.replace('\t', "    ").trim_end().to_owned())
         .collect();
+    // Indentation is counted in ASCII spaces (tabs are expanded above); other whitespace is
+    // content, and never split.
+    let lead = |l: &str| l.len() - l.trim_start_matches(' ').len();
     let indent = body
         .iter()
         .filter(|l| !l.trim().is_empty())
-        .map(|l| l.len() - l.trim_start().len())
+        .map(|l| lead(l))
         .min()
         .unwrap_or(0);
     let mut out: Vec<&str> = Vec::with_capacity(body.len() + 1);
@@ -238,7 +241,7 @@ fn normalize_lines(own: SectionName, inline: Option<&str>, body: &[String]) -> S
         let l = if l.trim().is_empty() {
             ""
         } else {
-            &l[indent..]
+            &l[indent.min(lead(l))..]
         };
         if l.is_empty() && out.last().is_none_or(|p| p.is_empty()) {
             continue;

@@ -440,3 +440,17 @@ fn fuzz_finding_a_pleasantry_inside_a_middle_section_is_dropped_wherever_it_ends
     let b = ok(&CANONICAL.replace("在 3 个数据集", "如果你想复现：运行脚本。\n\n在 3 个数据集"));
     assert!(b.section(SectionName::Results).starts_with("如果你想复现"));
 }
+
+#[test]
+fn fuzz_finding_unicode_indentation_does_not_split_a_character() {
+    let answer = CANONICAL.replace(
+        "- **输入**：一段视频\n- **输出**：深度图",
+        "  - **输入**：一段视频\n\u{2008}- **输出**：深度图",
+    );
+    let b = ok(&answer);
+    assert_eq!(
+        b.section(SectionName::Guide),
+        "  - **输入**：一段视频\n\u{2008}- **输出**：深度图"
+    );
+    assert_eq!(Brief::parse(&b.render()).unwrap(), b);
+}
