@@ -12,7 +12,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use paperbrief_core::{Config, ConfigBuilder, ReportDate};
+use paperbrief_core::ReportDate;
 use paperbrief_orchestrator::progress::LogLines;
 use paperbrief_orchestrator::{Engine, RunOptions, RunResult};
 use paperbrief_testkit::{FakeLlm, FakePaper, Script, StandIn};
@@ -54,26 +54,14 @@ fn papers() -> Vec<FakePaper> {
         .collect()
 }
 
-fn config(stand: &StandIn, cache: &Path, out: &Path, settings: &[(&str, String)]) -> Config {
-    let mut b = ConfigBuilder::new();
-    for (k, v) in stand.env(cache, out) {
-        let key = k.trim_start_matches("PAPERBRIEF_").to_ascii_lowercase();
-        let (section, name) = key.split_once('_').unwrap();
-        b = b.set(&format!("{section}.{name}"), &v, "bench").unwrap();
-    }
-    for (k, v) in settings {
-        b = b.set(k, v, "bench").unwrap();
-    }
-    b.build().unwrap()
-}
-
 async fn day(
     stand: &StandIn,
     cache: &Path,
     out: &Path,
     settings: &[(&str, String)],
 ) -> (Duration, usize) {
-    let engine = Engine::new(config(stand, cache, out, settings), None).unwrap();
+    let settings: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let engine = Engine::new(stand.config(cache, out, &settings), None).unwrap();
     let opts = RunOptions {
         date: ReportDate::parse(DATE).unwrap(),
         limit: None,

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use paperbrief_core::{ConfigBuilder, ReportDate};
+use paperbrief_core::ReportDate;
 use paperbrief_orchestrator::progress::LogLines;
 use paperbrief_orchestrator::{Engine, RunOptions, RunResult};
 use paperbrief_testkit::{FakeLlm, FakePaper, Script, StandIn};
@@ -21,25 +21,23 @@ async fn papers_per_minute(
     concurrency: u32,
 ) -> (f64, Duration, u64) {
     let dir = tempfile::tempdir().unwrap();
-    let mut b = ConfigBuilder::new();
-    for (k, v) in stand.env(&dir.path().join("cache"), &dir.path().join("out")) {
-        let key = k.trim_start_matches("PAPERBRIEF_").to_ascii_lowercase();
-        let (section, name) = key.split_once('_').unwrap();
-        b = b.set(&format!("{section}.{name}"), &v, "bench").unwrap();
-    }
-    for (k, v) in [
-        ("llm.base_url", base_url.to_owned()),
-        ("llm.model", "smollm2".into()),
-        ("llm.output", "json_schema".into()),
-        ("llm.max_tokens", "256".into()),
-        ("llm.temperature", "0".into()),
-        ("llm.timeout_secs", "600".into()),
-        ("llm.max_concurrency", concurrency.to_string()),
-        ("prompt.min_chinese_share", "0".into()),
-    ] {
-        b = b.set(k, &v, "bench").unwrap();
-    }
-    let engine = Engine::new(b.build().unwrap(), None).unwrap();
+    let concurrency = concurrency.to_string();
+    let settings = [
+        ("llm.base_url", base_url),
+        ("llm.model", "smollm2"),
+        ("llm.output", "json_schema"),
+        ("llm.max_tokens", "256"),
+        ("llm.temperature", "0"),
+        ("llm.timeout_secs", "600"),
+        ("llm.max_concurrency", concurrency.as_str()),
+        ("prompt.min_chinese_share", "0"),
+    ];
+    let config = stand.config(
+        &dir.path().join("cache"),
+        &dir.path().join("out"),
+        &settings,
+    );
+    let engine = Engine::new(config, None).unwrap();
     let opts = RunOptions {
         date: ReportDate::parse(DATE).unwrap(),
         limit: None,

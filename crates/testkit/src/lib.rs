@@ -137,6 +137,33 @@ impl StandIn {
         Self { server, llm }
     }
 
+    /// A configuration pointing paperbrief at this server (as [`StandIn::env`] does), with
+    /// `settings` (`section.key`, value) on top. Panics on a bad setting: test code.
+    pub fn config(
+        &self,
+        cache: &std::path::Path,
+        output: &std::path::Path,
+        settings: &[(&str, &str)],
+    ) -> paperbrief_core::Config {
+        let env = self
+            .env(cache, output)
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v));
+        #[allow(clippy::expect_used)]
+        let mut builder = paperbrief_core::ConfigBuilder::new()
+            .env(env)
+            .expect("the stand-in's settings are valid");
+        for (key, value) in settings {
+            #[allow(clippy::expect_used)]
+            let next = builder
+                .set(key, value, "test")
+                .expect("a valid test setting");
+            builder = next;
+        }
+        #[allow(clippy::expect_used)]
+        builder.build().expect("a valid configuration")
+    }
+
     /// Environment variables pointing paperbrief at this server, without pacing, with fast
     /// retries and the given cache and output directories.
     pub fn env(
