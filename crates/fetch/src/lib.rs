@@ -22,6 +22,6 @@ pub use arxiv::{ArxivClient, FetchOutcome, Origin};
 pub use cache::{Cache, atomic_write, resolve_cache_dir};
 pub use error::{FetchError, Transient};
 pub use hf::{DailyList, HfClient};
-pub use http::{HttpClient, HttpSettings};
+pub use http::{HttpClient, HttpSettings, retry_after};
 pub use retry::RetryPolicy;
 pub use sources::Sources;

@@ -54,7 +54,7 @@ pub async fn check(engine: &Engine) -> Vec<CheckLine> {
             Err(e) => Err(format!("{e}")),
         },
     ));
-    match engine.resolve_model().await {
+    match engine.resolve_model_from(models).await {
         Ok(setup) => {
             lines.push(line(
                 "model",

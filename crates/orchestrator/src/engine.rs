@@ -86,8 +86,16 @@ impl Engine {
     /// (`llm.max_model_len`, else vLLM's `max_model_len`, else llama.cpp's `n_ctx`, else
     /// [`FALLBACK_CONTEXT`]).
     pub async fn resolve_model(&self) -> Result<ModelSetup, OrchestratorError> {
+        self.resolve_model_from(self.llm.models().await).await
+    }
+
+    /// [`Engine::resolve_model`] from an already fetched model list.
+    pub async fn resolve_model_from(
+        &self,
+        listed: Result<Vec<crate::llm::ModelInfo>, crate::llm::LlmError>,
+    ) -> Result<ModelSetup, OrchestratorError> {
         let llm = &self.config.llm;
-        let models = match self.llm.models().await {
+        let models = match listed {
             Ok(m) => m,
             // Some servers have no /v1/models; a configured model and context are enough.
             Err(e) if e.kind == LlmErrorKind::Fatal && !llm.model.is_empty() => {

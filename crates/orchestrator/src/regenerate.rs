@@ -95,13 +95,7 @@ async fn find_in_list(
     id: &ArxivId,
     date: ReportDate,
 ) -> Result<PaperRef, OrchestratorError> {
-    let papers = match engine.sources.hf.daily_papers(date).await {
-        Ok(list) => list.papers,
-        Err(source) => match engine.store.list(date) {
-            Some(s) => s.papers,
-            None => return Err(OrchestratorError::HfList { date, source }),
-        },
-    };
+    let papers = crate::run::day_list(engine, date).await?;
     papers
         .into_iter()
         .find(|p| p.id.base() == id.base())

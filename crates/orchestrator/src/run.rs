@@ -177,16 +177,7 @@ async fn plan(
 /// by `--only` and `--limit`.
 async fn select(engine: &Engine, opts: &RunOptions) -> Result<Vec<PaperRef>, OrchestratorError> {
     let date = opts.date;
-    let mut papers = match engine.sources.hf.daily_papers(date).await {
-        Ok(list) => list.papers,
-        Err(source) => match engine.store.list(date) {
-            Some(snapshot) => {
-                tracing::warn!(target: "paperbrief::run", "{source}; using the list stored by an earlier run");
-                snapshot.papers
-            }
-            None => return Err(OrchestratorError::HfList { date, source }),
-        },
-    };
+    let mut papers = day_list(engine, date).await?;
     if !opts.only.is_empty() {
         for id in &opts.only {
             if !papers.iter().any(|p| p.id.base() == id.base()) {
@@ -202,6 +193,23 @@ async fn select(engine: &Engine, opts: &RunOptions) -> Result<Vec<PaperRef>, Orc
         papers.truncate(n);
     }
     Ok(papers)
+}
+
+/// The day's list from HF, or — when HF cannot be reached — the copy an earlier run stored.
+pub(crate) async fn day_list(
+    engine: &Engine,
+    date: ReportDate,
+) -> Result<Vec<PaperRef>, OrchestratorError> {
+    match engine.sources.hf.daily_papers(date).await {
+        Ok(list) => Ok(list.papers),
+        Err(source) => match engine.store.list(date) {
+            Some(snapshot) => {
+                tracing::warn!(target: "paperbrief::run", "{source}; using the list stored by an earlier run");
+                Ok(snapshot.papers)
+            }
+            None => Err(OrchestratorError::HfList { date, source }),
+        },
+    }
 }
 
 /// Versions and abstracts from the export API (one request per `arxiv_api_batch` papers);

@@ -5,12 +5,10 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use std::time::{Duration, SystemTime};
 
 use async_openai::error::OpenAIError;
 use async_openai::middleware::HttpRequestFactory;
 use reqwest::Response;
-use reqwest::header::RETRY_AFTER;
 
 use super::error::HttpStatusError;
 
@@ -52,7 +50,7 @@ impl tower::Service<HttpRequestFactory> for StatusService {
                 return Ok(response);
             }
             let status = response.status().as_u16();
-            let retry_after = retry_after(&response);
+            let retry_after = paperbrief_fetch::retry_after(response.headers());
             let mut body = response.text().await.unwrap_or_default();
             if body.len() > MAX_ERROR_BODY {
                 let cut = (0..=MAX_ERROR_BODY)
@@ -68,22 +66,4 @@ impl tower::Service<HttpRequestFactory> for StatusService {
             })))
         })
     }
-}
-
-fn retry_after(response: &Response) -> Option<Duration> {
-    let value = response
-        .headers()
-        .get(RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .to_owned();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let at = httpdate::parse_http_date(&value).ok()?;
-    Some(
-        at.duration_since(SystemTime::now())
-            .unwrap_or(Duration::ZERO),
-    )
 }
