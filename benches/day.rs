@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use paperbrief_core::ReportDate;
 use paperbrief_orchestrator::progress::LogLines;
-use paperbrief_orchestrator::{Engine, RunOptions, RunResult};
+use paperbrief_orchestrator::{RunOptions, RunResult, Services};
 use paperbrief_testkit::{FakeLlm, FakePaper, Script, StandIn};
 
 const DATE: &str = "2026-02-10";
@@ -61,7 +61,7 @@ async fn day(
     settings: &[(&str, String)],
 ) -> (Duration, usize) {
     let settings: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let engine = Engine::new(stand.config(cache, out, &settings), None).unwrap();
+    let services = Services::from_config(stand.config(cache, out, &settings), None).unwrap();
     let opts = RunOptions {
         date: ReportDate::parse(DATE).unwrap(),
         limit: None,
@@ -70,13 +70,14 @@ async fn day(
         dry_run: false,
     };
     let started = Instant::now();
-    let result = paperbrief_orchestrator::run(&engine, &opts, Arc::new(LogLines))
+    let result = paperbrief_orchestrator::run(&services, &opts, Arc::new(LogLines))
         .await
         .unwrap();
     let elapsed = started.elapsed();
-    let RunResult::Written { report, .. } = result else {
+    let RunResult::Written(written) = result else {
         panic!("no report")
     };
+    let report = written.report;
     assert_eq!(report.stats.failed, 0, "a paper failed in the benchmark");
     (elapsed, report.entries.len())
 }

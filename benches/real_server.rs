@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use paperbrief_core::ReportDate;
 use paperbrief_orchestrator::progress::LogLines;
-use paperbrief_orchestrator::{Engine, RunOptions, RunResult};
+use paperbrief_orchestrator::{RunOptions, RunResult, Services};
 use paperbrief_testkit::{FakeLlm, FakePaper, Script, StandIn};
 
 const DATE: &str = "2026-02-10";
@@ -37,7 +37,7 @@ async fn papers_per_minute(
         &dir.path().join("out"),
         &settings,
     );
-    let engine = Engine::new(config, None).unwrap();
+    let services = Services::from_config(config, None).unwrap();
     let opts = RunOptions {
         date: ReportDate::parse(DATE).unwrap(),
         limit: None,
@@ -46,13 +46,14 @@ async fn papers_per_minute(
         dry_run: false,
     };
     let started = Instant::now();
-    let RunResult::Written { report, .. } =
-        paperbrief_orchestrator::run(&engine, &opts, Arc::new(LogLines))
+    let RunResult::Written(written) =
+        paperbrief_orchestrator::run(&services, &opts, Arc::new(LogLines))
             .await
             .unwrap()
     else {
         panic!("no report")
     };
+    let report = written.report;
     let wall = started.elapsed();
     let tokens = report.stats.completion_tokens;
     (f64::from(PAPERS) / wall.as_secs_f64() * 60.0, wall, tokens)

@@ -197,9 +197,9 @@ async fn dry_run_counts_tokens_without_calling_the_model() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(chat_requests(&stand), 0);
     let text = stdout(&out);
-    assert_eq!(text.lines().count(), 4, "{text}");
+    assert_eq!(text.lines().count(), 5, "{text}");
     assert!(
-        text.lines().next().unwrap().starts_with("2602.00002v1"),
+        text.starts_with("# model m, context 32768 (from the server's max_model_len)\n2602.00002v1"),
         "{text}"
     );
     assert!(text.contains("3 papers,"));

@@ -82,6 +82,9 @@ pub(crate) struct PromptArgs {
     /// Take the paper's HF metadata (code repository, project page) from this day's list.
     #[arg(long, value_parser = parse_date)]
     pub(crate) date: Option<ReportDate>,
+    /// Print JSON: the context and budget, the cuts, and the exact request body `run` sends.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -104,13 +107,14 @@ pub(crate) struct RunArgs {
     /// The day, YYYY-MM-DD (default: today, UTC).
     #[arg(long, value_parser = parse_date)]
     pub(crate) date: Option<ReportDate>,
-    /// Only the first N papers in report order.
+    /// Work on the first N papers in report order only (the report still lists the whole day).
     #[arg(long, value_name = "N")]
     pub(crate) limit: Option<usize>,
-    /// Only these papers (comma-separated arXiv ids).
+    /// Work on these papers only (comma-separated arXiv ids; the report still lists the whole
+    /// day).
     #[arg(long, value_delimiter = ',', value_name = "ID,…", value_parser = parse_id)]
     pub(crate) only: Vec<ArxivId>,
-    /// Ignore stored briefs and ask the model again.
+    /// Redo the papers worked on from the source on: ignore stored texts and briefs.
     #[arg(long)]
     pub(crate) force: bool,
     /// Render every prompt and count tokens; no model calls, no report.

@@ -1,7 +1,7 @@
 //! `paperbrief check`: each line says ok or what to fix.
 
 use anyhow::Result;
-use paperbrief_orchestrator::Engine;
+use paperbrief_orchestrator::Services;
 use paperbrief_orchestrator::check::check;
 use paperbrief_orchestrator::llm::api_key_from_env;
 
@@ -11,8 +11,8 @@ use crate::settings;
 
 pub(crate) async fn run(global: &GlobalArgs) -> Result<Outcome> {
     let config = settings::load(global)?;
-    let engine = Engine::new(config, api_key_from_env())?;
-    let lines = check(&engine).await;
+    let services = Services::from_config(config, api_key_from_env())?;
+    let lines = check(&services).await;
     for l in &lines {
         println!(
             "{} {}: {}",

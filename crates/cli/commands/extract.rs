@@ -45,12 +45,13 @@ pub(crate) async fn run(global: &GlobalArgs, args: &ExtractArgs) -> Result<Outco
     let sources = Sources::from_config(&config, !args.no_cache)?;
     let outcome = sources.arxiv.fetch_source(&id, None).await?;
     if let Some(why) = &outcome.fallback {
-        eprintln!("note: {id}: {why}; showing the abstract");
+        let when = if why.transient { " (for now)" } else { "" };
+        eprintln!("note: {id}: {}{when}; showing the abstract", why.reason);
     }
     print_doc(
         &outcome.doc,
         Some(outcome.doc.url.as_str()),
-        outcome.fallback.as_deref(),
+        outcome.fallback.as_ref().map(|f| f.reason.as_str()),
         args.json,
     )?;
     Ok(Outcome::Success)

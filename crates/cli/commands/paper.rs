@@ -1,10 +1,10 @@
 //! `paperbrief paper`: re-summarise one paper.
 
 use anyhow::Result;
-use paperbrief_orchestrator::Engine;
+use paperbrief_orchestrator::Services;
 use paperbrief_orchestrator::llm::api_key_from_env;
 use paperbrief_orchestrator::regenerate::{Regenerated, regenerate};
-use paperbrief_orchestrator::report::{Outcome as EntryOutcome, render_entry};
+use paperbrief_report::{Outcome as EntryOutcome, render_entry};
 
 use super::Outcome;
 use crate::args::{GlobalArgs, PaperArgs};
@@ -12,14 +12,18 @@ use crate::settings;
 
 pub(crate) async fn run(global: &GlobalArgs, args: &PaperArgs) -> Result<Outcome> {
     let config = settings::load(global)?;
-    let engine = Engine::new(config, api_key_from_env())?;
-    let entry = match regenerate(&engine, &args.id, args.date).await? {
+    let services = Services::from_config(config, api_key_from_env())?;
+    let entry = match regenerate(&services, &args.id, args.date).await? {
         Regenerated::Spliced {
             entry,
             index,
-            markdown,
+            files,
         } => {
-            eprintln!("replaced entry {} of {}", index + 1, markdown.display());
+            eprintln!(
+                "replaced entry {} of {}",
+                index + 1,
+                files.markdown.display()
+            );
             entry
         }
         Regenerated::Standalone(entry) => {
@@ -28,10 +32,10 @@ pub(crate) async fn run(global: &GlobalArgs, args: &PaperArgs) -> Result<Outcome
         }
     };
     Ok(match entry.outcome {
-        EntryOutcome::Ok { .. } => Outcome::Success,
         EntryOutcome::Failed(f) => {
             eprintln!("{} failed ({:?}): {}", args.id, f.stage, f.reason);
             Outcome::Partial
         }
+        EntryOutcome::Ok { .. } | EntryOutcome::Pending => Outcome::Success,
     })
 }

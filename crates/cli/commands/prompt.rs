@@ -1,10 +1,11 @@
-//! `paperbrief prompt`: the rendered messages for one paper, without calling the model.
+//! `paperbrief prompt`: the prompt `run` would send for one paper, without calling the model.
 
-use anyhow::{Result, bail};
-use paperbrief_core::{ArxivId, PaperRef};
-use paperbrief_fetch::Sources;
-use paperbrief_orchestrator::engine::{FALLBACK_CONTEXT, load_template};
-use paperbrief_prompt::{Budget, render_prompt};
+use anyhow::Result;
+use paperbrief_core::ArxivId;
+use paperbrief_orchestrator::Services;
+use paperbrief_orchestrator::llm::api_key_from_env;
+use paperbrief_orchestrator::preview::plan_prompt;
+use paperbrief_prompt::tokens::count_message;
 
 use super::Outcome;
 use crate::args::{GlobalArgs, PromptArgs};
@@ -12,43 +13,47 @@ use crate::settings;
 
 pub(crate) async fn run(global: &GlobalArgs, args: &PromptArgs) -> Result<Outcome> {
     let config = settings::load(global)?;
-    let template = load_template(&config)?;
     let id = ArxivId::parse(&args.id)?;
-    let sources = Sources::from_config(&config, true)?;
-    let paper = match args.date {
-        Some(date) => Some(find_paper(&sources, &id, date).await?),
-        None => None,
-    };
-    let fetched = sources.arxiv.fetch_source(&id, None).await?;
-    let context = match config.llm.max_model_len {
-        0 => {
-            eprintln!("note: llm.max_model_len is 0; assuming a {FALLBACK_CONTEXT}-token context");
-            FALLBACK_CONTEXT as usize
-        }
-        n => n as usize,
-    };
-    let budget = Budget::from_config(&config, context);
-    let p = render_prompt(&template, &fetched.doc, paper.as_ref(), &budget)?;
+    let services = Services::from_config(config, api_key_from_env())?;
+    let (planned, setup) = plan_prompt(&services, &id, args.date).await?;
+    let p = &planned.prompt;
+    if args.json {
+        let out = serde_json::json!({
+            "id": planned.source.id,
+            "source": {"kind": planned.source.kind, "url": planned.source.url,
+                "fallback": planned.source.fallback, "fallback_transient": planned.source.fallback_transient},
+            "model": setup.model,
+            "context": setup.context,
+            "context_source": setup.context_source,
+            "budget": p.budget,
+            "tokens": p.tokens,
+            "cuts": p.cuts,
+            "template_id": p.template_id,
+            "request": planned.body,
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(Outcome::Success);
+    }
     println!("# template {}", p.template_id);
     println!(
         "# source {} ({}){}",
-        fetched.doc.url,
-        fetched.doc.kind.report_label(),
-        fetched
+        planned.source.url,
+        planned.source.label(),
+        planned
+            .source
             .fallback
             .as_deref()
             .map(|f| format!(": {f}"))
             .unwrap_or_default()
     );
     println!(
+        "# model {}, context {} (from {})",
+        setup.model, setup.context, setup.context_source
+    );
+    let b = &planned.budget;
+    println!(
         "# tokens {} of a {} budget (context {}, max_tokens {}, margin {}); body {} -> {}",
-        p.tokens,
-        p.budget,
-        budget.context,
-        budget.max_tokens,
-        budget.margin,
-        p.body_tokens_before,
-        p.body_tokens_after
+        p.tokens, p.budget, b.context, b.max_tokens, b.margin, p.body_tokens_before, p.body_tokens_after
     );
     if p.cuts.is_empty() {
         println!("# nothing cut");
@@ -59,27 +64,7 @@ pub(crate) async fn run(global: &GlobalArgs, args: &PromptArgs) -> Result<Outcom
             c.reason, c.section, c.tokens_before, c.tokens_after
         );
     }
-    println!(
-        "\n=== system ({} tokens)\n{}",
-        paperbrief_prompt::tokens::count_message(&p.system),
-        p.system
-    );
-    println!(
-        "\n=== user ({} tokens)\n{}",
-        paperbrief_prompt::tokens::count_message(&p.user),
-        p.user
-    );
+    println!("\n=== system ({} tokens)\n{}", count_message(&p.system), p.system);
+    println!("\n=== user ({} tokens)\n{}", count_message(&p.user), p.user);
     Ok(Outcome::Success)
-}
-
-async fn find_paper(
-    sources: &Sources,
-    id: &ArxivId,
-    date: paperbrief_core::ReportDate,
-) -> Result<PaperRef> {
-    let list = sources.hf.daily_papers(date).await?;
-    match list.papers.into_iter().find(|p| p.id.base() == id.base()) {
-        Some(p) => Ok(p),
-        None => bail!("{id} is not in the Hugging Face list for {date}"),
-    }
 }

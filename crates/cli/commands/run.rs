@@ -4,11 +4,11 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use paperbrief_core::{Config, ReportDate};
+use paperbrief_core::ReportDate;
+use paperbrief_orchestrator::preview::DryRun;
 use paperbrief_orchestrator::progress::{Bars, LogLines, Progress};
-use paperbrief_orchestrator::report::{DailyReport, render_markdown};
-use paperbrief_orchestrator::run::DryRunLine;
-use paperbrief_orchestrator::{Engine, RunOptions, RunResult, llm::api_key_from_env};
+use paperbrief_orchestrator::{RunOptions, RunResult, Services, Written, llm::api_key_from_env};
+use paperbrief_report::{DailyReport, Outcome as EntryOutcome};
 
 use super::Outcome;
 use crate::args::{BackfillArgs, GlobalArgs, RenderArgs, RunArgs};
@@ -16,7 +16,7 @@ use crate::settings;
 
 pub(crate) async fn run(global: &GlobalArgs, args: &RunArgs) -> Result<Outcome> {
     let config = settings::load(global)?;
-    let engine = Engine::new(config, api_key_from_env())?;
+    let services = Services::from_config(config, api_key_from_env())?;
     let opts = RunOptions {
         date: args.date.unwrap_or_else(ReportDate::today_utc),
         limit: args.limit,
@@ -24,17 +24,17 @@ pub(crate) async fn run(global: &GlobalArgs, args: &RunArgs) -> Result<Outcome> 
         force: args.force,
         dry_run: args.dry_run,
     };
-    run_day(&engine, &opts, global.quiet).await
+    run_day(&services, &opts, global.quiet).await
 }
 
 /// Runs one day and prints what happened; the outcome is the exit status.
-async fn run_day(engine: &Engine, opts: &RunOptions, quiet: bool) -> Result<Outcome> {
+async fn run_day(services: &Services, opts: &RunOptions, quiet: bool) -> Result<Outcome> {
     let progress: Arc<dyn Progress> = if std::io::stderr().is_terminal() && !quiet {
         Arc::new(Bars::default())
     } else {
         Arc::new(LogLines)
     };
-    let result = paperbrief_orchestrator::run(engine, opts, progress).await?;
+    let result = paperbrief_orchestrator::run(services, opts, progress).await?;
     Ok(match result {
         RunResult::Empty => {
             eprintln!(
@@ -43,18 +43,18 @@ async fn run_day(engine: &Engine, opts: &RunOptions, quiet: bool) -> Result<Outc
             );
             Outcome::Success
         }
-        RunResult::DryRun(lines) => {
-            print_dry_run(&lines);
+        RunResult::DryRun(dry) => {
+            print_dry_run(&dry);
             Outcome::Success
         }
-        RunResult::Written {
-            report,
-            markdown,
-            json,
-        } => {
-            eprint!("{}", summary(&report));
-            eprintln!("wrote {} and {}", markdown.display(), json.display());
-            if report.is_complete() {
+        RunResult::Written(written) => {
+            eprint!("{}", summary(&written));
+            eprintln!(
+                "wrote {} and {}",
+                written.files.markdown.display(),
+                written.files.json.display()
+            );
+            if written.asked_done() {
                 Outcome::Success
             } else {
                 Outcome::Partial
@@ -63,13 +63,29 @@ async fn run_day(engine: &Engine, opts: &RunOptions, quiet: bool) -> Result<Outc
     })
 }
 
-/// The end-of-run summary: papers, HTML vs abstract, failures with reasons, tokens, wall time.
-fn summary(report: &DailyReport) -> String {
+/// The end-of-run summary: papers, HTML vs abstract, failures with reasons, what is pending,
+/// unusable list items, tokens, wall time.
+fn summary(written: &Written) -> String {
+    let report = &written.report;
     let s = &report.stats;
+    let transient = if s.abstract_transient > 0 {
+        format!(", {} of them because the HTML was temporarily unavailable", s.abstract_transient)
+    } else {
+        String::new()
+    };
     let mut out = format!(
-        "{}: {} papers: {} briefs ({} from HTML, {} from the abstract only), {} failed, {} reused from earlier runs\n",
+        "{}: {} papers: {} briefs ({} from HTML, {} from the abstract only{transient}), {} failed, {} reused from earlier runs\n",
         report.date, s.papers, s.briefs, s.html, s.abstract_only, s.failed, s.reused
     );
+    if s.worked < s.papers {
+        out.push_str(&format!("worked on {} of the day's {} papers\n", s.worked, s.papers));
+    }
+    if s.pending > 0 {
+        out.push_str(&format!(
+            "{} papers of the day are still pending; `paperbrief run --date {}` does them\n",
+            s.pending, report.date
+        ));
+    }
     for (entry, failure) in report.failures() {
         out.push_str(&format!(
             "  failed {} ({:?}): {}\n",
@@ -77,8 +93,25 @@ fn summary(report: &DailyReport) -> String {
         ));
     }
     for entry in &report.entries {
-        if let Some(why) = entry.source.as_ref().and_then(|s| s.fallback.as_deref()) {
-            out.push_str(&format!("  abstract only {}: {why}\n", entry.paper.id));
+        let (Some(source), EntryOutcome::Ok { .. }) = (&entry.source, &entry.outcome) else {
+            continue;
+        };
+        if let Some(why) = &source.fallback {
+            let when = if source.fallback_transient { " (a later run tries the HTML again)" } else { "" };
+            out.push_str(&format!("  abstract only {}: {why}{when}\n", entry.paper.id));
+        }
+    }
+    if !report.skipped.is_empty() {
+        out.push_str(&format!(
+            "{} items of the HF list could not be used (listed at the end of the report):\n",
+            report.skipped.len()
+        ));
+        for item in &report.skipped {
+            out.push_str(&format!(
+                "  skipped {}: {}\n",
+                item.raw_id.as_deref().unwrap_or("(no id)"),
+                item.reason
+            ));
         }
     }
     out.push_str(&format!(
@@ -88,9 +121,13 @@ fn summary(report: &DailyReport) -> String {
     out
 }
 
-fn print_dry_run(lines: &[DryRunLine]) {
+fn print_dry_run(dry: &DryRun) {
+    println!(
+        "# model {}, context {} (from {})",
+        dry.setup.model, dry.setup.context, dry.setup.context_source
+    );
     let mut total = 0;
-    for l in lines {
+    for l in &dry.lines {
         match &l.tokens {
             Ok(t) => {
                 total += t;
@@ -101,29 +138,33 @@ fn print_dry_run(lines: &[DryRunLine]) {
                 };
                 println!(
                     "{:<16} {:<9} {:>7} / {} tokens{cuts}",
-                    l.id, l.source, t, l.budget
+                    l.id.to_string(),
+                    l.source,
+                    t,
+                    l.budget
                 );
             }
-            Err(e) => println!("{:<16} {:<9} error: {e}", l.id, l.source),
+            Err(e) => println!("{:<16} {:<9} error: {e}", l.id.to_string(), l.source),
         }
     }
-    println!("{} papers, {total} prompt tokens in all", lines.len());
+    println!("{} papers, {total} prompt tokens in all", dry.lines.len());
 }
 
 pub(crate) async fn backfill(global: &GlobalArgs, args: &BackfillArgs) -> Result<Outcome> {
     if args.from > args.to {
         anyhow::bail!("--from {} is after --to {}", args.from, args.to);
     }
-    let config: Config = settings::load(global)?;
-    let engine = Engine::new(config, api_key_from_env())?;
+    let config = settings::load(global)?;
+    let services = Services::from_config(config, api_key_from_env())?;
     let mut outcome = Outcome::Success;
     let mut date = args.from;
     loop {
-        let (_, json) = engine.report_paths(date);
-        let complete = std::fs::read(&json)
+        let complete = services
+            .reports()
+            .read_day(date)
             .ok()
-            .and_then(|b| serde_json::from_slice::<DailyReport>(&b).ok())
-            .is_some_and(|r| r.is_complete());
+            .flatten()
+            .is_some_and(|r: DailyReport| r.is_complete());
         if complete && !args.redo {
             eprintln!("{date}: complete, skipped");
         } else {
@@ -134,7 +175,7 @@ pub(crate) async fn backfill(global: &GlobalArgs, args: &BackfillArgs) -> Result
                 force: false,
                 dry_run: false,
             };
-            match run_day(&engine, &opts, global.quiet).await {
+            match run_day(&services, &opts, global.quiet).await {
                 Ok(Outcome::Partial) => outcome = Outcome::Partial,
                 Ok(Outcome::Success) => {}
                 Err(e) => {
@@ -153,19 +194,15 @@ pub(crate) async fn backfill(global: &GlobalArgs, args: &BackfillArgs) -> Result
 
 pub(crate) fn render(global: &GlobalArgs, args: &RenderArgs) -> Result<Outcome> {
     let config = settings::load(global)?;
-    let dir = std::path::Path::new(&config.output.dir);
-    let json = dir.join(format!("{}.json", args.date));
-    let bytes = std::fs::read(&json).with_context(|| {
+    let reports = paperbrief_report::ReportPaths::new(&config.output.dir);
+    let files = reports.render_day(args.date)?.with_context(|| {
         format!(
-            "cannot read {}; run `paperbrief run --date {}` first",
-            json.display(),
+            "no report for {} in {}; run `paperbrief run --date {}` first",
+            args.date,
+            reports.dir().display(),
             args.date
         )
     })?;
-    let report: DailyReport = serde_json::from_slice(&bytes)
-        .with_context(|| format!("{} is not a paperbrief report", json.display()))?;
-    let md = dir.join(format!("{}.md", args.date));
-    paperbrief_fetch::atomic_write(&md, render_markdown(&report).as_bytes())?;
-    eprintln!("wrote {}", md.display());
+    eprintln!("wrote {}", files.markdown.display());
     Ok(Outcome::Success)
 }

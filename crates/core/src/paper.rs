@@ -35,10 +35,39 @@ pub struct PaperRef {
 }
 
 impl PaperRef {
+    /// A paper known only by its id (in no day's list): the id stands for the title until the
+    /// paper is read.
+    pub fn bare(id: ArxivId) -> Self {
+        Self {
+            title: id.to_string(),
+            id,
+            authors: Vec::new(),
+            upvotes: 0,
+            abstract_text: String::new(),
+            github_repo: None,
+            project_page: None,
+            published_at: None,
+            list_date: ReportDate::today_utc(),
+        }
+    }
+
     /// The paper's page on Hugging Face, as the report links it.
     pub fn hf_url(&self) -> String {
         format!("https://huggingface.co/papers/{}", self.id.base())
     }
+}
+
+/// An item of a day's Hugging Face list that could not be used (no id, an id that is not an
+/// arXiv id, a broken record). It is kept so the report accounts for every item; its raw id is
+/// only ever shown as text, never used in a path or a URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedItem {
+    /// The id the item carried, when it carried one (possibly invalid).
+    pub raw_id: Option<String>,
+    /// Its title, when it had one.
+    pub title: Option<String>,
+    /// Why it was skipped.
+    pub reason: String,
 }
 
 /// Puts papers in report order: HF upvotes descending, ties in the given (API) order, and each

@@ -28,6 +28,34 @@ pub enum Origin {
     ExportApi,
 }
 
+/// Why the full text was not used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fallback {
+    /// Why, as a sentence for the report.
+    pub reason: String,
+    /// Whether the HTML attempt ended on a transient error (429, 5xx, a timeout, a broken
+    /// connection, a page that was not the paper): the full text may come later. `false` when
+    /// arXiv definitively has none (404, the "No HTML" page, a failed conversion, a page over
+    /// the size cap).
+    pub transient: bool,
+}
+
+impl Fallback {
+    fn final_(reason: impl Into<String>) -> Self {
+        Self {
+            reason: reason.into(),
+            transient: false,
+        }
+    }
+
+    fn transient(reason: impl Into<String>) -> Self {
+        Self {
+            reason: reason.into(),
+            transient: true,
+        }
+    }
+}
+
 /// A paper's text and how it was obtained.
 #[derive(Debug, Clone)]
 pub struct FetchOutcome {
@@ -36,7 +64,7 @@ pub struct FetchOutcome {
     /// Where it came from.
     pub origin: Origin,
     /// Why the full text was not used, when it was not.
-    pub fallback: Option<String>,
+    pub fallback: Option<Fallback>,
     /// Whether every byte came from the cache (no request was made).
     pub from_cache: bool,
 }
@@ -135,11 +163,11 @@ impl ArxivClient {
         id: &ArxivId,
         known: Option<AbstractInfo>,
     ) -> Result<FetchOutcome, FetchError> {
-        let html_reason = match self.full_text(id).await {
+        let html_reason = match self.fetch_full_text(id).await {
             Ok(outcome) => return Ok(outcome),
             Err(reason) => reason,
         };
-        tracing::info!(target: "paperbrief::arxiv", "{id}: {html_reason}; using the abstract");
+        tracing::info!(target: "paperbrief::arxiv", "{id}: {}; using the abstract", html_reason.reason);
         if let Some(info) = known {
             return Ok(FetchOutcome {
                 doc: info.into_source(id.clone(), self.abs_url(id)?.to_string()),
@@ -148,7 +176,7 @@ impl ArxivClient {
                 from_cache: true,
             });
         }
-        let mut reasons = vec![html_reason.clone()];
+        let mut reasons = vec![html_reason.reason.clone()];
         match self.abstract_page(id).await {
             Ok((info, from_cache)) => {
                 let url = self.abs_url(id)?.to_string();
@@ -178,13 +206,23 @@ impl ArxivClient {
         }
     }
 
-    /// The HTML full text, or why there is none (as a sentence for the report).
-    async fn full_text(&self, id: &ArxivId) -> Result<FetchOutcome, String> {
-        let url = self.html_url(id).map_err(|e| e.to_string())?;
+    /// The HTML full text only, or why there is none — and whether that may change. A transient
+    /// failure is never cached, so asking again goes to arXiv.
+    pub async fn fetch_full_text(&self, id: &ArxivId) -> Result<FetchOutcome, Fallback> {
+        let url = self
+            .html_url(id)
+            .map_err(|e| Fallback::final_(e.to_string()))?;
         let body = match self.cached_get("html", id, &url).await {
             Ok(body) => body,
-            Err(e) if e.is_not_found() => return Err("no HTML version on arXiv (404)".into()),
-            Err(e) => return Err(format!("HTML unavailable: {e}")),
+            Err(e) if e.is_not_found() => {
+                return Err(Fallback::final_("no HTML version on arXiv (404)"));
+            }
+            Err(e) if e.is_transient() => {
+                return Err(Fallback::transient(format!(
+                    "HTML temporarily unavailable: {e}"
+                )));
+            }
+            Err(e) => return Err(Fallback::final_(format!("HTML unavailable: {e}"))),
         };
         let parsed = parse_blocking(body.text).await;
         match parsed {
@@ -197,11 +235,17 @@ impl ArxivClient {
                     from_cache: body.from_cache,
                 })
             }
-            Parsed::NoHtml => Err("no HTML version on arXiv".into()),
-            Parsed::ConversionFailed(why) => Err(format!("arXiv's HTML conversion failed ({why})")),
+            Parsed::NoHtml => Err(Fallback::final_("no HTML version on arXiv")),
+            Parsed::ConversionFailed(why) => Err(Fallback::final_(format!(
+                "arXiv's HTML conversion failed ({why})"
+            ))),
             other => {
+                // Not cached: an error page served with 200 may be gone tomorrow.
                 self.forget("html", id);
-                Err(format!("{url} served a {}, not the paper", other.label()))
+                Err(Fallback::transient(format!(
+                    "{url} served a {}, not the paper",
+                    other.label()
+                )))
             }
         }
     }

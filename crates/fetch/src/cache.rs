@@ -1,14 +1,14 @@
-//! The on-disk cache of fetched pages, and the atomic file write everything shares.
+//! The on-disk cache of fetched pages.
 //!
 //! An entry is one file: a JSON header line (URL, status, time, length, sha256 of the body)
 //! followed by the body. A header that does not parse or a body whose length or hash does not
 //! match is a corrupt entry: it is logged, removed and treated as a miss, never fatal.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use paperbrief_core::fs::{Visibility, atomic_write};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -106,7 +106,9 @@ impl Cache {
         let mut data = serde_json::to_vec(&meta).unwrap_or_default();
         data.push(b'\n');
         data.extend_from_slice(body);
-        atomic_write(&self.path(namespace, key), &data)
+        let path = self.path(namespace, key);
+        atomic_write(&path, &data, Visibility::Private)
+            .map_err(|source| FetchError::Cache { path, source })
     }
 }
 
@@ -126,28 +128,6 @@ pub fn hex_sha256(data: &[u8]) -> String {
         s.push_str(&format!("{b:02x}"));
     }
     s
-}
-
-/// Writes `data` to `path` atomically: a temporary file in the same directory, flushed and
-/// synced, then renamed over the target. Readers see the old file or the new one, never half.
-pub fn atomic_write(path: &Path, data: &[u8]) -> Result<(), FetchError> {
-    let err = |source: std::io::Error| FetchError::Cache {
-        path: path.to_owned(),
-        source,
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(err)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".paperbrief-tmp")
-        .tempfile_in(dir)
-        .map_err(err)?;
-    tmp.write_all(data).map_err(err)?;
-    tmp.as_file().sync_all().map_err(err)?;
-    tmp.persist(path).map_err(|e| err(e.error))?;
-    Ok(())
 }
 
 #[cfg(test)]
@@ -183,20 +163,6 @@ mod tests {
         fs::write(&path, b"garbage").unwrap();
         assert!(cache.get("html", "2602.07040v1").is_none());
         assert!(cache.get("html", "missing").is_none());
-    }
-
-    #[test]
-    fn atomic_write_leaves_no_temporary_files() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("a/b/report.md");
-        atomic_write(&target, b"one").unwrap();
-        atomic_write(&target, b"two").unwrap();
-        assert_eq!(fs::read(&target).unwrap(), b"two");
-        let names: Vec<_> = fs::read_dir(target.parent().unwrap())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, vec![std::ffi::OsString::from("report.md")]);
     }
 }
 

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use paperbrief_core::{ArxivId, PaperRef, ReportDate, report_order};
+use paperbrief_core::{ArxivId, PaperRef, ReportDate, SkippedItem, report_order};
 use serde::Deserialize;
 
 use crate::error::FetchError;
@@ -51,12 +51,17 @@ struct Author {
 pub struct DailyList {
     /// Papers in report order (upvotes descending, ties in API order), each id once.
     pub papers: Vec<PaperRef>,
-    /// Items that were skipped, each with the reason (e.g. an id that is not an arXiv id).
-    pub skipped: Vec<String>,
+    /// Items that could not be used (no id, an id that is not an arXiv id, a broken record),
+    /// in API order.
+    pub skipped: Vec<SkippedItem>,
 }
 
-/// Parses one page of the API's answer (a JSON array) into papers, in API order.
-pub fn parse_page(date: ReportDate, body: &[u8]) -> Result<(Vec<PaperRef>, Vec<String>), String> {
+/// Parses one page of the API's answer (a JSON array) into papers, in API order, and the items
+/// that could not be used.
+pub fn parse_page(
+    date: ReportDate,
+    body: &[u8],
+) -> Result<(Vec<PaperRef>, Vec<SkippedItem>), String> {
     let value: serde_json::Value =
         serde_json::from_slice(body).map_err(|e| format!("invalid JSON: {e}"))?;
     let items = match value {
@@ -69,15 +74,36 @@ pub fn parse_page(date: ReportDate, body: &[u8]) -> Result<(Vec<PaperRef>, Vec<S
     let mut papers = Vec::with_capacity(items.len());
     let mut skipped = Vec::new();
     for (i, raw) in items.into_iter().enumerate() {
+        let (raw_id, title) = (raw_id(&raw), raw_title(&raw));
         match serde_json::from_value::<Item>(raw)
             .map_err(|e| e.to_string())
             .and_then(|item| to_paper(date, item))
         {
             Ok(p) => papers.push(p),
-            Err(reason) => skipped.push(format!("item {i}: {reason}")),
+            Err(reason) => skipped.push(SkippedItem {
+                raw_id,
+                title,
+                reason: format!("item {i} of the page: {reason}"),
+            }),
         }
     }
     Ok((papers, skipped))
+}
+
+/// The id an item carries, whatever it is: text only, never parsed or trusted.
+fn raw_id(raw: &serde_json::Value) -> Option<String> {
+    match raw.pointer("/paper/id")? {
+        serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn raw_title(raw: &serde_json::Value) -> Option<String> {
+    [raw.pointer("/paper/title"), raw.get("title")]
+        .into_iter()
+        .flatten()
+        .find_map(|t| t.as_str().map(normalize_ws).filter(|t| !t.is_empty()))
 }
 
 fn json_kind(v: &serde_json::Value) -> &'static str {
@@ -181,13 +207,17 @@ impl HfClient {
                     all.push(p);
                 }
             }
-            skipped.extend(bad);
+            for item in bad {
+                if !skipped.contains(&item) {
+                    skipped.push(item);
+                }
+            }
             if count < self.page_size as usize || seen.len() == before {
                 break;
             }
         }
         for s in &skipped {
-            tracing::warn!(target: "paperbrief::hf", "{date}: skipped list {s}");
+            tracing::warn!(target: "paperbrief::hf", "{date}: cannot use list item {}: {}", s.raw_id.as_deref().unwrap_or("(no id)"), s.reason);
         }
         Ok(DailyList {
             papers: report_order(all),
@@ -219,7 +249,10 @@ mod tests {
         assert_eq!(papers[1].title, "Top title");
         assert_eq!(papers[1].upvotes, 0);
         assert_eq!(skipped.len(), 2);
-        assert!(skipped[0].contains("not-an-id"), "{skipped:?}");
+        assert_eq!(skipped[0].raw_id.as_deref(), Some("not-an-id"));
+        assert!(skipped[0].reason.contains("not-an-id"), "{skipped:?}");
+        assert_eq!(skipped[1].raw_id, None);
+        assert_eq!(skipped[1].title, None);
     }
 
     #[test]

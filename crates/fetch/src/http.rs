@@ -8,12 +8,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use bytes::{Bytes, BytesMut};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use governor::Quota;
 use paperbrief_core::Config;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use url::Url;
 
 use crate::error::{FetchError, TransportKind};
+use crate::pace::KeyedGate;
 use crate::retry::RetryPolicy;
 
 /// Everything the client needs, usually built from [`Config`] with [`HttpSettings::from_config`].
@@ -45,11 +46,11 @@ impl HttpSettings {
             .collect();
         Self {
             user_agent: config.user_agent(),
-            timeout: Duration::from_secs(s.timeout_secs),
-            connect_timeout: Duration::from_secs(s.connect_timeout_secs),
-            max_body_bytes: s.max_page_bytes,
+            timeout: Duration::from_secs(s.timeout_secs.get()),
+            connect_timeout: Duration::from_secs(s.connect_timeout_secs.get()),
+            max_body_bytes: s.max_page_bytes.get(),
             retry: RetryPolicy {
-                max_attempts: s.max_attempts,
+                max_attempts: s.max_attempts.get(),
                 base_delay: Duration::from_millis(s.retry_base_delay_ms),
                 max_delay: Duration::from_secs(s.retry_max_delay_secs),
             },
@@ -80,7 +81,7 @@ impl Page {
 pub struct HttpClient {
     client: reqwest::Client,
     settings: HttpSettings,
-    pacer: Option<DefaultKeyedRateLimiter<String>>,
+    pacer: Option<KeyedGate<String>>,
     paced: HashSet<String>,
     requests: AtomicU64,
 }
@@ -98,7 +99,7 @@ impl HttpClient {
                 kind: TransportKind::Other,
                 source,
             })?;
-        let pacer = pace_quota(settings.pace_interval).map(RateLimiter::keyed);
+        let pacer = pace_quota(settings.pace_interval).map(KeyedGate::new);
         Ok(Self {
             client,
             paced: settings.paced_hosts.iter().cloned().collect(),
@@ -184,7 +185,7 @@ impl HttpClient {
             return;
         };
         if self.paced.contains(&key) {
-            limiter.until_key_ready(&key).await;
+            limiter.ready(&key).await;
         }
     }
 }

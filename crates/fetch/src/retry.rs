@@ -109,23 +109,54 @@ mod tests {
         assert_eq!(calls.load(Ordering::SeqCst), 1);
     }
 
-    #[tokio::test]
-    async fn retry_after_is_capped_by_max_delay() {
-        let start = std::time::Instant::now();
+    const PATIENT: RetryPolicy = RetryPolicy {
+        max_attempts: 3,
+        base_delay: Duration::from_secs(1),
+        max_delay: Duration::from_secs(60),
+    };
+
+    /// Runs `PATIENT` over errors that carry `retry_after`, then succeeds; returns the virtual
+    /// time it took.
+    async fn time_to_success(failures: u32, retry_after: Option<Duration>) -> Duration {
+        let start = tokio::time::Instant::now();
         let calls = AtomicU32::new(0);
-        let r = FAST
+        let r = PATIENT
             .run("t", || async {
-                if calls.fetch_add(1, Ordering::SeqCst) == 0 {
-                    Err(E(true, Some(Duration::from_secs(3600))))
+                if calls.fetch_add(1, Ordering::SeqCst) < failures {
+                    Err(E(true, retry_after))
                 } else {
                     Ok(7)
                 }
             })
             .await;
         assert_eq!(r.ok(), Some(7));
-        assert!(
-            start.elapsed() < Duration::from_secs(5),
+        start.elapsed()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retry_after_replaces_the_backoff() {
+        assert_eq!(
+            time_to_success(1, Some(Duration::from_secs(7))).await,
+            Duration::from_secs(7)
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retry_after_is_capped_by_max_delay() {
+        assert_eq!(
+            time_to_success(1, Some(Duration::from_secs(3600))).await,
+            Duration::from_secs(60),
             "an hour-long Retry-After was not capped"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn backoff_doubles_with_jitter_below_the_next_step() {
+        // Delays of 1 s then 2 s, each plus jitter below itself: 3 s to 6 s in all.
+        let took = time_to_success(2, None).await;
+        assert!(
+            took >= Duration::from_secs(3) && took < Duration::from_secs(6),
+            "{took:?}"
         );
     }
 }

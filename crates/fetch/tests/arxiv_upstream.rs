@@ -97,7 +97,9 @@ async fn html_404_falls_back_to_the_abstract_page_and_is_remembered() {
     assert_eq!(got.doc.title, "A Paper Without HTML");
     assert!(got.doc.abstract_text.contains("91.2% accuracy"));
     assert_eq!(got.doc.sections[0].heading, "Comments");
-    assert!(got.fallback.unwrap().contains("404"));
+    let fallback = got.fallback.unwrap();
+    assert!(fallback.reason.contains("404"), "{fallback:?}");
+    assert!(!fallback.transient, "a 404 is final");
     // Rerun: the 404 and the abstract page both come from the cache.
     let again = sources
         .arxiv
@@ -136,7 +138,79 @@ async fn no_html_page_served_with_200_falls_back_to_the_export_api() {
         got.doc.abstract_text,
         "We present a method that is 3.5 times faster."
     );
-    assert_eq!(got.fallback.as_deref(), Some("no HTML version on arXiv"));
+    let fallback = got.fallback.unwrap();
+    assert_eq!(fallback.reason, "no HTML version on arXiv");
+    assert!(!fallback.transient, "the No HTML page is final");
+}
+
+#[tokio::test]
+async fn a_persistent_503_is_a_transient_fallback_never_cached() {
+    let server = MockServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    Mock::given(path("/html/2602.99999v1"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(3)
+        .expect(3)
+        .mount(&server)
+        .await;
+    Mock::given(path("/html/2602.99999v1"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(SMALL_HTML))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/abs/2602.99999v1"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(ABS_PAGE))
+        .mount(&server)
+        .await;
+    let c = config(&server, dir.path(), &[]);
+    let sources = Sources::from_config(&c, true).unwrap();
+    let got = sources
+        .arxiv
+        .fetch_source(&id("2602.99999v1"), None)
+        .await
+        .unwrap();
+    assert_eq!(got.doc.kind, SourceKind::Abs);
+    let fallback = got.fallback.unwrap();
+    assert!(fallback.transient, "{fallback:?}");
+    assert!(fallback.reason.contains("503"), "{fallback:?}");
+    // Nothing about the HTML was cached: neither a page nor a "no HTML" mark.
+    assert!(!dir.path().join("pages/html/2602.99999v1.html").exists());
+    // arXiv is healthy again: the full text is asked for, and read.
+    let healed = sources
+        .arxiv
+        .fetch_full_text(&id("2602.99999v1"))
+        .await
+        .unwrap();
+    assert_eq!(healed.doc.kind, SourceKind::Html);
+}
+
+#[tokio::test]
+async fn a_page_that_is_not_the_paper_is_transient_and_a_failed_conversion_final() {
+    let server = MockServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    Mock::given(path("/html/2602.99998v1"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(ABS_PAGE))
+        .mount(&server)
+        .await;
+    Mock::given(path("/html/2602.99997v1"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(include_str!(
+            "../fixtures/failed_conversion.html"
+        )))
+        .mount(&server)
+        .await;
+    let sources = Sources::from_config(&config(&server, dir.path(), &[]), true).unwrap();
+    let odd = sources
+        .arxiv
+        .fetch_full_text(&id("2602.99998v1"))
+        .await
+        .unwrap_err();
+    assert!(odd.transient, "{odd:?}");
+    let failed = sources
+        .arxiv
+        .fetch_full_text(&id("2602.99997v1"))
+        .await
+        .unwrap_err();
+    assert!(!failed.transient, "{failed:?}");
 }
 
 #[tokio::test]
@@ -184,7 +258,8 @@ async fn oversized_pages_are_refused_and_the_abstract_is_used() {
         .unwrap();
     assert_eq!(got.doc.kind, SourceKind::Abs);
     let why = got.fallback.unwrap();
-    assert!(why.contains("larger than 10000 bytes"), "{why}");
+    assert!(why.reason.contains("larger than 10000 bytes"), "{why:?}");
+    assert!(!why.transient, "an oversized page stays oversized");
 }
 
 #[derive(Clone)]

@@ -5,8 +5,9 @@ use std::time::Instant;
 
 use paperbrief_core::ReportDate;
 
-use crate::engine::Engine;
-use crate::llm::{ChatRequest, Message};
+use crate::llm::{ChatRequest, LlmClient, Message};
+use crate::services::Services;
+use crate::setup::resolve_model_from;
 
 /// One line of the check.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,10 +36,11 @@ fn line(what: impl Into<String>, result: Result<String, String>) -> CheckLine {
 }
 
 /// Runs every check, in order; later checks still run when earlier ones fail.
-pub async fn check(engine: &Engine) -> Vec<CheckLine> {
+pub async fn check(services: &Services) -> Vec<CheckLine> {
     let mut lines = Vec::new();
-    let base = engine.llm.base_url().to_owned();
-    let models = engine.llm.models().await;
+    let (llm, config) = (services.llm(), services.config());
+    let base = llm.base_url().to_owned();
+    let models = llm.models().await;
     lines.push(line(
         format!("LLM endpoint {base}"),
         match &models {
@@ -54,7 +56,7 @@ pub async fn check(engine: &Engine) -> Vec<CheckLine> {
             Err(e) => Err(format!("{e}")),
         },
     ));
-    match engine.resolve_model_from(models).await {
+    match resolve_model_from(llm, &config.llm, models).await {
         Ok(setup) => {
             lines.push(line(
                 "model",
@@ -63,15 +65,15 @@ pub async fn check(engine: &Engine) -> Vec<CheckLine> {
                     setup.model, setup.context, setup.context_source
                 )),
             ));
-            lines.push(completion(engine, &setup.model).await);
+            lines.push(completion(llm, &setup.model).await);
         }
         Err(e) => lines.push(line("model", Err(e.to_string()))),
     }
     let today = ReportDate::today_utc();
     lines.push(line(
-        format!("Hugging Face {}", engine.config.sources.hf_endpoint),
-        engine
-            .sources
+        format!("Hugging Face {}", config.sources.hf_endpoint),
+        services
+            .sources()
             .hf
             .daily_papers(today)
             .await
@@ -79,9 +81,9 @@ pub async fn check(engine: &Engine) -> Vec<CheckLine> {
             .map_err(|e| format!("{e}; check sources.hf_endpoint or HF_ENDPOINT")),
     ));
     lines.push(line(
-        format!("arXiv {}", engine.config.sources.arxiv_base),
-        engine
-            .sources
+        format!("arXiv {}", config.sources.arxiv_base),
+        services
+            .sources()
             .arxiv
             .probe()
             .await
@@ -89,8 +91,8 @@ pub async fn check(engine: &Engine) -> Vec<CheckLine> {
             .map_err(|e| format!("{e}; check sources.arxiv_base")),
     ));
     lines.push(line(
-        format!("arXiv API {}", engine.config.sources.arxiv_api_base),
-        match engine.sources.arxiv.lookup(&[probe_id()]).await {
+        format!("arXiv API {}", config.sources.arxiv_api_base),
+        match services.sources().arxiv.lookup(&[probe_id()]).await {
             Ok(found) if !found.is_empty() => Ok("export API answers".into()),
             Ok(_) => Err(
                 "the export API found nothing for 1706.03762; check sources.arxiv_api_base".into(),
@@ -101,18 +103,21 @@ pub async fn check(engine: &Engine) -> Vec<CheckLine> {
     lines
 }
 
-async fn completion(engine: &Engine, model: &str) -> CheckLine {
+async fn completion(llm: &LlmClient, model: &str) -> CheckLine {
     let request = ChatRequest {
+        model: model.to_owned(),
+        temperature: 0.0,
         messages: vec![Message::new("user", "请只回复两个字：你好")],
         max_tokens: 16,
         prompt_tokens: 16,
         response_format: None,
     };
     let started = Instant::now();
-    let (result, _) = engine.llm.chat(model, 0.0, &request).await;
+    let outcome = llm.chat(&request).await;
     line(
         "completion",
-        result
+        outcome
+            .result
             .map(|r| {
                 format!(
                     "answered in {:.1}s (finish_reason {}, {} tokens)",

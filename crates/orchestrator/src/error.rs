@@ -1,20 +1,28 @@
 //! The one error type of `paperbrief-orchestrator`: what stops a whole command. A single
-//! paper's trouble is never one of these; it becomes that paper's [`crate::report::Failure`].
+//! paper's trouble is never one of these; it becomes that paper's [`Failure`] entry.
+//!
+//! Each variant's message says what failed and names the thing; the cause is kept as its
+//! `#[source]`, so a printed chain says it once.
+//!
+//! [`Failure`]: paperbrief_report::Failure
 
 use std::path::PathBuf;
 
-use paperbrief_core::ReportDate;
+use paperbrief_core::{ArxivId, ReportDate};
 
 use crate::llm::LlmError;
 
 /// What ends a run, a regeneration or a check before it can do its work.
 #[derive(Debug, thiserror::Error)]
 pub enum OrchestratorError {
-    /// The configuration or the environment cannot be used.
-    #[error("{0}")]
-    Setup(String),
+    /// There is no cache directory to keep finished work in.
+    #[error("no cache directory: set [cache] dir (or --cache-dir)")]
+    NoCacheDir,
+    /// The HTTP clients could not be built (the TLS backend failed to start).
+    #[error("cannot build the HTTP clients")]
+    Client(#[source] paperbrief_fetch::FetchError),
     /// The Hugging Face list could not be read (after retries) and no earlier copy is stored.
-    #[error("cannot read the Hugging Face list for {date}: {source}")]
+    #[error("cannot read the Hugging Face list for {date}")]
     HfList {
         /// The day.
         date: ReportDate,
@@ -23,7 +31,7 @@ pub enum OrchestratorError {
         source: paperbrief_fetch::FetchError,
     },
     /// The LLM endpoint cannot be used.
-    #[error("the LLM endpoint cannot be used: {0}")]
+    #[error("the LLM endpoint cannot be used")]
     Endpoint(#[source] LlmError),
     /// The endpoint lists no model and `llm.model` is empty.
     #[error("{url} lists no models; set llm.model (or PAPERBRIEF_LLM_MODEL)")]
@@ -35,19 +43,40 @@ pub enum OrchestratorError {
     #[error("{id} is not in the Hugging Face list for {date}")]
     NotInList {
         /// The paper.
-        id: String,
+        id: ArxivId,
         /// The day.
         date: ReportDate,
+    },
+    /// A paper's prompt could not be planned (its text could not be read, or does not fit).
+    #[error("cannot plan the prompt of {id}: {reason}")]
+    Unplannable {
+        /// The paper.
+        id: ArxivId,
+        /// Why.
+        reason: String,
+    },
+    /// The prompt template file cannot be read.
+    #[error("cannot read the prompt template {} (prompt.dir / prompt.template)", path.display())]
+    TemplateFile {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
     },
     /// The prompt template cannot be used.
     #[error(transparent)]
     Template(#[from] paperbrief_prompt::PromptError),
-    /// A file could not be read or written.
-    #[error("{}: {message}", path.display())]
-    Io {
+    /// A report file cannot be read or written.
+    #[error(transparent)]
+    Report(#[from] paperbrief_report::ReportError),
+    /// A file of the store cannot be written.
+    #[error("cannot write {}", path.display())]
+    Store {
         /// The file.
         path: PathBuf,
-        /// What went wrong.
-        message: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
     },
 }

@@ -3,7 +3,7 @@
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use paperbrief_core::SourceKind;
 
-use crate::report::{Entry, Outcome};
+use paperbrief_report::{Entry, Outcome};
 
 /// Receives the run's events; implementations must be cheap and thread-safe.
 pub trait Progress: Send + Sync {
@@ -34,7 +34,10 @@ impl Progress for LogLines {
 
 /// The one-line account of a finished paper.
 pub fn line(entry: &Entry, reused: bool, seconds: f64) -> String {
-    let kind = entry.source.as_ref().map_or("-", |s| s.kind.report_label());
+    let kind = entry
+        .source
+        .as_ref()
+        .map_or_else(|| "-".to_owned(), |s| s.label());
     match &entry.outcome {
         Outcome::Ok { provenance, brief } => format!(
             "{} {kind} {}+{} tokens {:.1}s ok{}{}",
@@ -53,6 +56,7 @@ pub fn line(entry: &Entry, reused: bool, seconds: f64) -> String {
             "{} {kind} {seconds:.1}s FAILED ({:?}): {}",
             entry.paper.id, f.stage, f.reason
         ),
+        Outcome::Pending => format!("{} {kind} pending", entry.paper.id),
     }
 }
 

@@ -1,355 +1,234 @@
-//! The nightly run: list → fetch → prompt → LLM → parse, as a pipeline. Each paper is a task:
-//! it reads its text (at most `run.fetch_concurrency` at once, arXiv still paced), then asks the
-//! model (at most `llm.max_concurrency` at once), so summarising starts while later papers are
-//! still being fetched. Finished work is stored as it finishes; one paper failing never stops
-//! the others.
+//! The nightly run: the day's list, the papers chosen to work on (all, or `--only`/`--limit`),
+//! the pipeline, then the report of the whole day — papers not worked on keep their stored
+//! brief or earlier entry, or show as pending.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use paperbrief_core::{ArxivId, PaperRef, ReportDate};
-use paperbrief_fetch::extract::AbstractInfo;
-use tokio::sync::Semaphore;
-use tokio::task::JoinSet;
+use paperbrief_core::{ArxivId, ReportDate};
+use paperbrief_report::{DailyReport, Entry, Outcome, ReportFiles, RunStats};
 
-use crate::engine::{Engine, FALLBACK_CONTEXT, ModelSetup};
+use crate::day::{Day, Hints, write_report};
 use crate::error::OrchestratorError;
-use crate::papers::{self, Prepared};
+use crate::paper::{Job, Worker};
+use crate::pipeline::pipeline;
+use crate::preview::{DryRun, dry_run};
 use crate::progress::Progress;
-use crate::report::{
-    DailyReport, Entry, Failure, Outcome, RunStats, SCHEMA, Stage, render_markdown,
-};
-use crate::store::{ListSnapshot, write};
+use crate::services::Services;
+use crate::setup::resolve_model;
 
 /// What to run.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
     /// The day.
     pub date: ReportDate,
-    /// Only the first N papers in report order.
+    /// Work on the first N papers in report order only.
     pub limit: Option<usize>,
-    /// Only these papers.
+    /// Work on these papers only.
     pub only: Vec<ArxivId>,
-    /// Ignore stored briefs.
+    /// Redo the papers worked on from the source on: ignore stored texts and briefs.
     pub force: bool,
-    /// Render prompts and count tokens, no model calls, no report.
+    /// Plan every prompt and count tokens; no model calls, no report.
     pub dry_run: bool,
 }
 
-/// One paper of a dry run.
+/// A written report and what the run did.
 #[derive(Debug, Clone)]
-pub struct DryRunLine {
-    /// The paper.
-    pub id: String,
-    /// What was read (`HTML`, `ArXiv Abs`), or why nothing.
-    pub source: String,
-    /// Prompt tokens, or the error.
-    pub tokens: Result<usize, String>,
-    /// The budget.
-    pub budget: usize,
-    /// Headings of cut sections.
-    pub cuts: Vec<String>,
+pub struct Written {
+    /// The day's report.
+    pub report: DailyReport,
+    /// Its files.
+    pub files: ReportFiles,
+    /// The papers this run worked on.
+    pub worked: Vec<ArxivId>,
+}
+
+impl Written {
+    /// Whether the run did everything it was asked to: no paper it worked on failed, and — for
+    /// a run over the whole day — every item of the list was usable.
+    pub fn asked_done(&self) -> bool {
+        let failed = self.report.entries.iter().any(|e| {
+            matches!(e.outcome, Outcome::Failed(_))
+                && self.worked.iter().any(|w| w.base() == e.paper.id.base())
+        });
+        let whole_day = self.worked.len() == self.report.entries.len();
+        !failed && (!whole_day || self.report.skipped.is_empty())
+    }
 }
 
 /// How a run ended.
 #[derive(Debug, Clone)]
 pub enum RunResult {
     /// The report was written.
-    Written {
-        /// The report.
-        report: Box<DailyReport>,
-        /// `{date}.md`.
-        markdown: PathBuf,
-        /// `{date}.json`.
-        json: PathBuf,
-    },
+    Written(Box<Written>),
     /// The day has no papers (a weekend or holiday); nothing to do.
     Empty,
     /// A dry run's prompts.
-    DryRun(Vec<DryRunLine>),
+    DryRun(DryRun),
 }
-
-/// Versioned ids and export-API abstracts of a day's papers, by base id.
-type Versions = BTreeMap<String, (ArxivId, Option<AbstractInfo>)>;
 
 /// Runs one day.
 pub async fn run(
-    engine: &Engine,
+    services: &Services,
     opts: &RunOptions,
     progress: Arc<dyn Progress>,
 ) -> Result<RunResult, OrchestratorError> {
     let started = Instant::now();
-    let requests_before = engine.llm.requests_sent();
-    let papers = select(engine, opts).await?;
-    if papers.is_empty() {
+    let requests_before = services.llm().requests_sent();
+    let (store, reports) = (services.store(), services.reports());
+    let mut day = Day::load(&services.sources().hf, store, reports, opts.date).await?;
+    if day.is_empty() {
         return Ok(RunResult::Empty);
     }
-    let versions = versions(engine, opts.date, &papers).await;
+    let chosen = day.select(&opts.only, opts.limit)?;
+    let hints = day
+        .resolve_versions(&services.sources().arxiv, &chosen)
+        .await;
+    day.save(store).await;
     if opts.dry_run {
-        return Ok(RunResult::DryRun(dry_run(engine, &papers, &versions).await));
+        return Ok(RunResult::DryRun(dry_run(services, &day, &chosen, hints).await));
     }
-    let (setup, prepared) = plan(engine, opts, &papers, &versions).await?;
-    progress.start(prepared.len());
-    let results = pipeline(engine, &setup, prepared, &versions, Arc::clone(&progress)).await;
+    let (worker, jobs, others) = plan(services, &day, &chosen, hints, opts.force).await?;
+    progress.start(jobs.len());
+    let worked: Vec<ArxivId> = jobs.iter().map(|j| j.paper.id.clone()).collect();
+    let results = pipeline(Arc::new(worker), jobs, Arc::clone(&progress)).await;
     progress.finish();
+    let stats = run_stats(&results, services.llm().requests_sent() - requests_before, started);
+    let mut done: BTreeMap<String, Entry> = results
+        .into_iter()
+        .map(|(e, _)| (e.paper.id.base().to_owned(), e))
+        .collect();
+    done.extend(others);
+    let report = day.report(|p| done.remove(p.id.base()), stats);
+    let files = write_report(reports, &report).await?;
+    Ok(RunResult::Written(Box::new(Written {
+        report,
+        files,
+        worked,
+    })))
+}
+
+/// The numbers of this run, from the entries it produced.
+fn run_stats(results: &[(Entry, bool)], llm_requests: u64, started: Instant) -> RunStats {
     let mut stats = RunStats {
+        worked: results.len(),
         reused: results.iter().filter(|(_, reused)| *reused).count(),
-        llm_requests: engine.llm.requests_sent() - requests_before,
+        llm_requests,
         wall_seconds: (started.elapsed().as_secs_f64() * 10.0).round() / 10.0,
         ..RunStats::default()
     };
-    for (entry, reused) in &results {
+    for (entry, reused) in results {
         if let (Outcome::Ok { provenance, .. }, false) = (&entry.outcome, reused) {
             stats.prompt_tokens += u64::from(provenance.prompt_tokens);
             stats.completion_tokens += u64::from(provenance.completion_tokens);
         }
     }
-    let mut report = DailyReport {
-        schema: SCHEMA,
-        date: opts.date,
-        source_url: DailyReport::source_url_for(opts.date),
-        generated_by: format!("paperbrief {}", env!("CARGO_PKG_VERSION")),
-        stats,
-        entries: results.into_iter().map(|(e, _)| e).collect(),
-    };
-    report.recount();
-    let (markdown, json) = write_report(engine, &report)?;
-    Ok(RunResult::Written {
-        report: Box::new(report),
-        markdown,
-        json,
-    })
+    stats
 }
 
-/// The model to ask and each paper's key and stored brief. An unreachable endpoint is fatal
-/// only when some paper still needs it (and `llm.model` names the model the stored briefs are
-/// keyed by).
+/// The worker, a job per chosen paper (its key and stored brief), and the stored briefs of the
+/// papers not chosen. The model is asked for only when some chosen paper still needs it: an
+/// unreachable endpoint is fatal then, and only then (when `llm.model` names the model the
+/// stored briefs are keyed by).
 async fn plan(
-    engine: &Engine,
-    opts: &RunOptions,
-    papers: &[PaperRef],
-    versions: &Versions,
-) -> Result<(ModelSetup, Vec<Prepared>), OrchestratorError> {
-    let resolved = engine.resolve_model().await;
-    let key_model = match (&resolved, engine.config.llm.model.as_str()) {
-        (Ok(setup), _) => setup.model.clone(),
-        (Err(_), configured) if !configured.is_empty() => configured.to_owned(),
-        (Err(_), _) => {
-            return Err(resolved
-                .err()
-                .unwrap_or_else(|| OrchestratorError::Setup("no model".into())));
-        }
+    services: &Services,
+    day: &Day,
+    chosen: &[usize],
+    hints: Hints,
+    force: bool,
+) -> Result<(Worker, Vec<Job>, BTreeMap<String, Entry>), OrchestratorError> {
+    let resolved = match resolve_model(services.llm(), &services.config().llm).await {
+        Ok(setup) => Ok(setup),
+        Err(e) => match &services.config().llm.model {
+            Some(configured) => Err((e, configured.clone())),
+            None => return Err(e),
+        },
     };
-    let prepared: Vec<Prepared> = papers
-        .iter()
-        .map(|p| {
-            papers::prepare(
-                engine,
-                p,
-                versions.get(p.id.base()).map(|i| &i.0),
-                &key_model,
-                opts.force,
-            )
-        })
-        .collect();
-    let todo = prepared.iter().filter(|p| p.stored.is_none()).count();
-    let setup = match resolved {
+    let key_model = match &resolved {
+        Ok(setup) => setup.model.clone(),
+        Err((_, configured)) => configured.clone(),
+    };
+    let jobs = jobs(services, day, chosen, hints, force, &key_model).await;
+    let others = stored_others(services, day, chosen, &key_model).await;
+    let todo = jobs.iter().filter(|j| j.stored.is_none()).count();
+    let summarizer = match resolved {
         Ok(setup) => {
             tracing::info!(target: "paperbrief::run", "model {} with a {}-token context (from {})", setup.model, setup.context, setup.context_source);
-            setup
+            Some(services.summarizer(setup))
         }
-        Err(e) if todo > 0 => return Err(e),
-        Err(e) => {
+        Err((e, _)) if todo > 0 => return Err(e),
+        Err((e, _)) => {
             tracing::warn!(target: "paperbrief::run", "{e}; every brief is stored, so nothing needs it");
-            ModelSetup {
-                model: key_model,
-                context: FALLBACK_CONTEXT,
-                context_source: "unused",
-            }
+            None
         }
     };
-    Ok((setup, prepared))
-}
-
-/// The day's papers (fresh from HF, or the stored copy when HF cannot be reached), filtered
-/// by `--only` and `--limit`.
-async fn select(engine: &Engine, opts: &RunOptions) -> Result<Vec<PaperRef>, OrchestratorError> {
-    let date = opts.date;
-    let mut papers = day_list(engine, date).await?;
-    if !opts.only.is_empty() {
-        for id in &opts.only {
-            if !papers.iter().any(|p| p.id.base() == id.base()) {
-                return Err(OrchestratorError::NotInList {
-                    id: id.to_string(),
-                    date,
-                });
-            }
-        }
-        papers.retain(|p| opts.only.iter().any(|id| id.base() == p.id.base()));
-    }
-    if let Some(n) = opts.limit {
-        papers.truncate(n);
-    }
-    Ok(papers)
-}
-
-/// The day's list from HF, or — when HF cannot be reached — the copy an earlier run stored.
-pub(crate) async fn day_list(
-    engine: &Engine,
-    date: ReportDate,
-) -> Result<Vec<PaperRef>, OrchestratorError> {
-    match engine.sources.hf.daily_papers(date).await {
-        Ok(list) => Ok(list.papers),
-        Err(source) => match engine.store.list(date) {
-            Some(snapshot) => {
-                tracing::warn!(target: "paperbrief::run", "{source}; using the list stored by an earlier run");
-                Ok(snapshot.papers)
-            }
-            None => Err(OrchestratorError::HfList { date, source }),
-        },
-    }
-}
-
-/// Versions and abstracts from the export API (one request per `arxiv_api_batch` papers);
-/// versions an earlier run resolved are reused, so reruns key their work identically.
-async fn versions(engine: &Engine, date: ReportDate, papers: &[PaperRef]) -> Versions {
-    let stored = engine
-        .store
-        .list(date)
-        .map(|s| s.versions)
-        .unwrap_or_default();
-    let mut out = Versions::new();
-    for p in papers {
-        if let Some(id) = stored.get(p.id.base()).and_then(|v| ArxivId::parse(v).ok()) {
-            out.insert(p.id.base().to_owned(), (id, None));
-        }
-    }
-    let missing: Vec<ArxivId> = papers
-        .iter()
-        .filter(|p| !out.contains_key(p.id.base()))
-        .map(|p| p.id.unversioned())
-        .collect();
-    if !missing.is_empty() {
-        match engine.sources.arxiv.lookup(&missing).await {
-            Ok(found) => {
-                for info in found {
-                    if let Some(id) = info.id.as_deref().and_then(|s| ArxivId::parse(s).ok()) {
-                        out.insert(id.base().to_owned(), (id, Some(info)));
-                    }
-                }
-            }
-            Err(e) => {
-                tracing::warn!(target: "paperbrief::run", "arXiv export API: {e}; continuing without versions")
-            }
-        }
-    }
-    let snapshot = ListSnapshot {
-        papers: papers.to_vec(),
-        versions: out
-            .iter()
-            .map(|(k, (id, _))| (k.clone(), id.to_string()))
-            .collect(),
+    let worker = Worker {
+        reader: services.reader(),
+        summarizer,
+        store: services.store().clone(),
     };
-    if let Err(e) = engine.store.put_list(date, &snapshot) {
-        tracing::warn!(target: "paperbrief::store", "{e}");
-    }
-    out
+    Ok((worker, jobs, others))
 }
 
-/// Runs every paper as a task and collects the entries in report order.
-async fn pipeline(
-    engine: &Engine,
-    setup: &ModelSetup,
-    prepared: Vec<Prepared>,
-    versions: &Versions,
-    progress: Arc<dyn Progress>,
-) -> Vec<(Entry, bool)> {
-    let fetch_slots = Arc::new(Semaphore::new(
-        engine.config.run.fetch_concurrency.max(1) as usize
-    ));
-    let mut tasks = JoinSet::new();
-    let mut results: Vec<Option<(Entry, bool)>> = vec![None; prepared.len()];
-    let fallback_entries: Vec<PaperRef> = prepared.iter().map(|p| p.paper.clone()).collect();
-    for (index, item) in prepared.into_iter().enumerate() {
-        let hint = versions
-            .get(item.paper.id.base())
-            .and_then(|(_, info)| info.clone());
-        let (engine, setup, slots, progress) = (
-            engine.clone(),
-            setup.clone(),
-            Arc::clone(&fetch_slots),
-            Arc::clone(&progress),
-        );
-        tasks.spawn(async move {
-            let started = Instant::now();
-            let (entry, reused) =
-                papers::process(&engine, &setup, item, hint, &slots, progress.as_ref()).await;
-            progress.finished(&entry, reused, started.elapsed().as_secs_f64());
-            (index, entry, reused)
+/// A job per chosen paper: its version, its key, and its stored brief unless `force`.
+async fn jobs(
+    services: &Services,
+    day: &Day,
+    chosen: &[usize],
+    hints: Hints,
+    force: bool,
+    model: &str,
+) -> Vec<Job> {
+    let keys = services.keys();
+    let mut jobs = Vec::with_capacity(chosen.len());
+    for &i in chosen {
+        let paper = &day.papers()[i];
+        let id = day.version_of(paper);
+        let key = keys.key(&id, model);
+        let stored = if force {
+            None
+        } else {
+            services.store().brief(&key).await
+        };
+        jobs.push(Job {
+            hint: hints.get(paper.id.base()).cloned(),
+            paper: paper.clone(),
+            id,
+            key,
+            stored,
+            fresh: force,
         });
     }
-    while let Some(joined) = tasks.join_next().await {
-        match joined {
-            Ok((index, entry, reused)) => results[index] = Some((entry, reused)),
-            Err(e) => tracing::error!(target: "paperbrief::run", "a paper's task failed: {e}"),
-        }
-    }
-    results
-        .into_iter()
-        .zip(fallback_entries)
-        .map(|(r, paper)| {
-            r.unwrap_or_else(|| {
-                let failure = Failure {
-                    stage: Stage::Llm,
-                    reason: "internal error: the paper's task stopped".into(),
-                };
-                (
-                    Entry {
-                        paper,
-                        source: None,
-                        outcome: Outcome::Failed(failure),
-                    },
-                    false,
-                )
-            })
-        })
-        .collect()
+    jobs
 }
 
-async fn dry_run(engine: &Engine, papers: &[PaperRef], versions: &Versions) -> Vec<DryRunLine> {
-    let context = match engine.config.llm.max_model_len {
-        0 => engine
-            .resolve_model()
-            .await
-            .map(|s| s.context)
-            .unwrap_or(FALLBACK_CONTEXT),
-        n => n,
-    };
-    let mut lines = Vec::with_capacity(papers.len());
-    for p in papers {
-        let (id, hint) = versions
-            .get(p.id.base())
-            .cloned()
-            .unwrap_or((p.id.clone(), None));
-        lines.push(papers::dry_run_line(engine, p, &id, hint, context).await);
-    }
-    lines
-}
-
-/// Writes `{date}.json` then `{date}.md`, each atomically.
-pub fn write_report(
-    engine: &Engine,
-    report: &DailyReport,
-) -> Result<(PathBuf, PathBuf), OrchestratorError> {
-    let (md, json) = engine.report_paths(report.date);
-    write(&json, report)?;
-    paperbrief_fetch::atomic_write(&md, render_markdown(report).as_bytes()).map_err(|e| {
-        OrchestratorError::Io {
-            path: md.clone(),
-            message: e.to_string(),
+/// The stored briefs of the papers this run does not work on, by base id: the report shows
+/// them instead of "pending".
+async fn stored_others(
+    services: &Services,
+    day: &Day,
+    chosen: &[usize],
+    model: &str,
+) -> BTreeMap<String, Entry> {
+    let keys = services.keys();
+    let mut others = BTreeMap::new();
+    for (i, paper) in day.papers().iter().enumerate() {
+        if chosen.contains(&i) {
+            continue;
         }
-    })?;
-    Ok((md, json))
+        let key = keys.key(&day.version_of(paper), model);
+        if let Some(stored) = services.store().brief(&key).await {
+            let entry = Entry {
+                paper: paper.clone(),
+                source: Some(stored.source),
+                outcome: Outcome::Ok {
+                    brief: stored.brief,
+                    provenance: stored.provenance,
+                },
+            };
+            others.insert(paper.id.base().to_owned(), entry);
+        }
+    }
+    others
 }

@@ -1,17 +1,20 @@
 //! Every finished stage, kept on disk so a rerun does no work twice and a killed run loses
-//! nothing: the SourceDoc per paper version, the raw answer and Brief per (paper version,
-//! template, model, sampling settings), and each day's list with the versions it resolved.
-//! Files are written atomically; an unreadable file is treated as absent (and logged).
+//! nothing: the SourceDoc per paper version (with whether its fallback was final), the raw
+//! answer and Brief per (paper version, template, model, sampling settings), and each day's full
+//! list with the versions it resolved and the items it could not use. Files are private, written
+//! atomically, and read and written off the async workers; an unreadable file is treated as
+//! absent (and logged).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use paperbrief_core::{ArxivId, PaperRef, ReportDate, SourceDoc};
-use paperbrief_fetch::atomic_write;
+use paperbrief_core::fs::{Visibility, atomic_write};
+use paperbrief_core::{ArxivId, OutputMode, PaperRef, ReportDate, SkippedItem, SourceDoc};
+use paperbrief_report::{Provenance, SourceInfo};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::error::OrchestratorError;
-use crate::report::{Provenance, SourceInfo};
 
 /// A paper's text as read, with why the full text was not used.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -20,13 +23,25 @@ pub struct StoredSource {
     pub doc: SourceDoc,
     /// Why not the full text, when not.
     pub fallback: Option<String>,
+    /// Whether that reason was temporary. Absent in files written before it was recorded: such
+    /// a fallback is treated as temporary, so its HTML is tried once more.
+    #[serde(default)]
+    pub fallback_transient: Option<bool>,
+}
+
+impl StoredSource {
+    /// Read from the abstract because the HTML was (or may have been) only temporarily
+    /// unavailable: worth asking arXiv again.
+    pub fn is_degraded(&self) -> bool {
+        self.fallback.is_some() && self.fallback_transient != Some(false)
+    }
 }
 
 /// What identifies a brief: the same inputs give the same brief.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BriefKey {
     /// Paper id with version.
-    pub id: String,
+    pub id: ArxivId,
     /// Template id.
     pub template_id: String,
     /// Model name.
@@ -36,7 +51,7 @@ pub struct BriefKey {
     /// Answer token limit.
     pub max_tokens: u32,
     /// Output mode.
-    pub output: String,
+    pub output: OutputMode,
     /// Extra request fields.
     pub extra_body: serde_json::Value,
 }
@@ -64,13 +79,17 @@ pub struct StoredBrief {
     pub provenance: Provenance,
 }
 
-/// A day's list as last read, with the versions resolved for its papers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A day's whole list as last read, with the versions resolved for its papers and the items
+/// that could not be used.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListSnapshot {
     /// Papers in report order.
     pub papers: Vec<PaperRef>,
     /// Versioned ids, by base id.
-    pub versions: std::collections::BTreeMap<String, String>,
+    pub versions: BTreeMap<String, ArxivId>,
+    /// Items of the list that could not be used.
+    #[serde(default)]
+    pub skipped: Vec<SkippedItem>,
 }
 
 /// The store, rooted in the cache directory.
@@ -83,6 +102,11 @@ impl Store {
     /// A store under `root` (created on first write).
     pub fn new(root: impl Into<PathBuf>) -> Self {
         Self { root: root.into() }
+    }
+
+    /// The directory holding the store.
+    pub fn root(&self) -> &Path {
+        &self.root
     }
 
     fn source_path(&self, id: &ArxivId) -> PathBuf {
@@ -102,46 +126,56 @@ impl Store {
     }
 
     /// The stored text of a paper version.
-    pub fn source(&self, id: &ArxivId) -> Option<StoredSource> {
-        read(&self.source_path(id))
+    pub async fn source(&self, id: &ArxivId) -> Option<StoredSource> {
+        read(self.source_path(id)).await
     }
 
     /// Stores the text of a paper version.
-    pub fn put_source(&self, id: &ArxivId, source: &StoredSource) -> Result<(), OrchestratorError> {
-        write(&self.source_path(id), source)
-    }
-
-    /// Forgets the stored text of a paper version (it will be read again).
-    pub fn remove_source(&self, id: &ArxivId) -> std::io::Result<()> {
-        match std::fs::remove_file(self.source_path(id)) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
-        }
+    pub async fn put_source(
+        &self,
+        id: &ArxivId,
+        source: &StoredSource,
+    ) -> Result<(), OrchestratorError> {
+        write(self.source_path(id), source).await
     }
 
     /// The stored brief for a key, if it is for exactly that key.
-    pub fn brief(&self, id: &ArxivId, key: &BriefKey) -> Option<StoredBrief> {
-        read::<StoredBrief>(&self.brief_path(id, key)).filter(|b| &b.key == key)
+    pub async fn brief(&self, key: &BriefKey) -> Option<StoredBrief> {
+        read::<StoredBrief>(self.brief_path(&key.id, key))
+            .await
+            .filter(|b| &b.key == key)
     }
 
-    /// Stores a brief.
-    pub fn put_brief(&self, id: &ArxivId, brief: &StoredBrief) -> Result<(), OrchestratorError> {
-        write(&self.brief_path(id, &brief.key), brief)
+    /// Stores a brief under its key.
+    pub async fn put_brief(&self, brief: &StoredBrief) -> Result<(), OrchestratorError> {
+        write(self.brief_path(&brief.key.id, &brief.key), brief).await
     }
 
     /// The day's list as last read.
-    pub fn list(&self, date: ReportDate) -> Option<ListSnapshot> {
-        read(&self.list_path(date))
+    pub async fn list(&self, date: ReportDate) -> Option<ListSnapshot> {
+        read(self.list_path(date)).await
     }
 
     /// Stores the day's list.
-    pub fn put_list(&self, date: ReportDate, list: &ListSnapshot) -> Result<(), OrchestratorError> {
-        write(&self.list_path(date), list)
+    pub async fn put_list(
+        &self,
+        date: ReportDate,
+        list: &ListSnapshot,
+    ) -> Result<(), OrchestratorError> {
+        write(self.list_path(date), list).await
     }
 }
 
-/// Reads JSON; a missing file is `None`, an unreadable one is logged and `None`.
-pub(crate) fn read<T: DeserializeOwned>(path: &Path) -> Option<T> {
+/// Reads JSON off the async workers; a missing file is `None`, an unreadable one is logged and
+/// `None`.
+pub(crate) async fn read<T: DeserializeOwned + Send + 'static>(path: PathBuf) -> Option<T> {
+    tokio::task::spawn_blocking(move || read_now(&path))
+        .await
+        .ok()
+        .flatten()
+}
+
+fn read_now<T: DeserializeOwned>(path: &Path) -> Option<T> {
     let bytes = std::fs::read(path).ok()?;
     match serde_json::from_slice(&bytes) {
         Ok(v) => Some(v),
@@ -152,14 +186,16 @@ pub(crate) fn read<T: DeserializeOwned>(path: &Path) -> Option<T> {
     }
 }
 
-/// Writes JSON atomically.
-pub(crate) fn write<T: Serialize>(path: &Path, value: &T) -> Result<(), OrchestratorError> {
-    let json = serde_json::to_vec_pretty(value).map_err(|e| OrchestratorError::Io {
-        path: path.to_owned(),
-        message: e.to_string(),
+/// Writes JSON atomically (and synced) off the async workers.
+pub(crate) async fn write<T: Serialize>(path: PathBuf, value: &T) -> Result<(), OrchestratorError> {
+    let json = serde_json::to_vec_pretty(value).map_err(|e| OrchestratorError::Store {
+        path: path.clone(),
+        source: std::io::Error::other(e),
     })?;
-    atomic_write(path, &json).map_err(|e| OrchestratorError::Io {
-        path: path.to_owned(),
-        message: e.to_string(),
-    })
+    let target = path.clone();
+    tokio::task::spawn_blocking(move || atomic_write(&target, &json, Visibility::Private))
+        .await
+        .map_err(std::io::Error::other)
+        .and_then(|r| r)
+        .map_err(|source| OrchestratorError::Store { path, source })
 }

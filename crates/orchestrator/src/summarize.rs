@@ -1,19 +1,23 @@
-//! One paper's brief: render the prompt, ask, and react to what comes back — a context-length
-//! rejection re-renders with the stricter budget, an answer cut off gets more room or a shorter
+//! One paper's brief: plan the prompt, ask, and react to what comes back — a context-length
+//! rejection re-plans with the stricter budget, an answer cut off gets more room or a shorter
 //! input, an unacceptable answer is asked again with a repair instruction naming the problems.
+//! It talks to an [`LlmBackend`] and never knows which one.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use paperbrief_core::{Config, PaperRef, SourceDoc};
 use paperbrief_prompt::tokens::count_message;
 use paperbrief_prompt::{
     AnswerError, AnswerFormat, Brief, Budget, ContextOverflow, Grounding, ParseOptions,
-    RenderedPrompt, json_schema, render_prompt_for,
+    RenderedPrompt, json_schema,
 };
+use paperbrief_report::{Failure, Provenance, Stage};
 
-use crate::engine::{Engine, ModelSetup};
+use crate::backend::LlmBackend;
 use crate::llm::{ChatReply, ChatRequest, LlmError, LlmErrorKind, Message, Usage};
-use crate::report::{Failure, Provenance, Stage};
+use crate::planning::{Planner, messages};
+use crate::setup::ModelSetup;
 
 /// Context-length rejections answered with a stricter budget before giving up.
 const OVERFLOW_RETRIES: u32 = 2;
@@ -22,42 +26,110 @@ const LENGTH_RETRIES: u32 = 1;
 
 /// A brief and how it was made.
 #[derive(Debug, Clone)]
-pub(crate) struct Summary {
+pub struct Summary {
     /// The brief, grounding checked.
-    pub(crate) brief: Brief,
+    pub brief: Brief,
     /// The accepted answer as it came.
-    pub(crate) raw_answer: String,
+    pub raw_answer: String,
     /// How it was made.
-    pub(crate) provenance: Provenance,
+    pub provenance: Provenance,
     /// The prompt that produced it (cuts, tokens).
-    pub(crate) prompt: RenderedPrompt,
+    pub prompt: RenderedPrompt,
 }
 
 /// A paper's failure, with the prompt when one was built.
 #[derive(Debug, Clone)]
-pub(crate) struct SummaryFailure {
+pub struct SummaryFailure {
     /// Why.
-    pub(crate) failure: Failure,
+    pub failure: Failure,
     /// The last prompt, when there was one.
-    pub(crate) prompt: Option<Box<RenderedPrompt>>,
+    pub prompt: Option<Box<RenderedPrompt>>,
 }
 
-/// Asks for the brief of `doc`.
-pub(crate) async fn summarize(
-    engine: &Engine,
-    setup: &ModelSetup,
-    doc: &SourceDoc,
-    paper: Option<&PaperRef>,
-) -> Result<Summary, SummaryFailure> {
-    let mut session = Session::new(engine, setup, doc, paper)?;
-    loop {
-        let (result, attempts) = session.ask().await;
-        session.attempts += attempts;
-        match result {
-            Err(e) => session.after_error(&e)?,
-            Ok(reply) => {
-                if let Some(summary) = session.after_reply(reply)? {
-                    return Ok(summary);
+/// How answers are asked for and judged: `[llm]` and `[prompt]` settings `summarize` needs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AnswerSettings {
+    /// Sampling temperature.
+    pub temperature: f64,
+    /// Repair turns after an unacceptable answer.
+    pub repair_attempts: u32,
+    /// The least share of Chinese accepted.
+    pub min_chinese_share: f64,
+    /// The fraction of a rejected prompt the retry may use when the server gave no numbers.
+    pub retry_budget_ratio: f64,
+}
+
+impl AnswerSettings {
+    /// The settings `config` describes.
+    pub fn from_config(config: &Config) -> Self {
+        Self {
+            temperature: config.llm.temperature,
+            repair_attempts: config.llm.repair_attempts,
+            min_chinese_share: config.prompt.min_chinese_share,
+            retry_budget_ratio: config.prompt.retry_budget_ratio,
+        }
+    }
+}
+
+/// Asks a backend for briefs: the narrow part of a run that talks to the model.
+#[derive(Debug, Clone)]
+pub struct Summarizer {
+    backend: Arc<dyn LlmBackend>,
+    planner: Planner,
+    setup: ModelSetup,
+    settings: AnswerSettings,
+}
+
+impl Summarizer {
+    /// A summarizer asking `setup.model` through `backend`.
+    pub fn new(
+        backend: Arc<dyn LlmBackend>,
+        planner: Planner,
+        setup: ModelSetup,
+        settings: AnswerSettings,
+    ) -> Self {
+        Self {
+            backend,
+            planner,
+            setup,
+            settings,
+        }
+    }
+
+    /// The model and context it plans for.
+    pub fn setup(&self) -> &ModelSetup {
+        &self.setup
+    }
+
+    /// The first request for a prompt, exactly as [`Summarizer::summarize`] sends it.
+    pub fn first_request(&self, prompt: &RenderedPrompt) -> ChatRequest {
+        let max_tokens = self.planner.budget(self.setup.context).max_tokens as u32;
+        ChatRequest {
+            model: self.setup.model.clone(),
+            temperature: self.settings.temperature,
+            prompt_tokens: prompt.tokens,
+            messages: messages(prompt),
+            max_tokens,
+            response_format: response_format(self.planner.format(), max_tokens),
+        }
+    }
+
+    /// Asks for the brief of `doc` (with HF's metadata when known).
+    pub async fn summarize(
+        &self,
+        doc: &SourceDoc,
+        paper: Option<&PaperRef>,
+    ) -> Result<Summary, SummaryFailure> {
+        let mut session = Session::new(self, doc, paper).await?;
+        loop {
+            let outcome = self.backend.chat(&session.request()).await;
+            session.attempts += outcome.attempts;
+            match outcome.result {
+                Err(e) => session.after_error(&e).await?,
+                Ok(reply) => {
+                    if let Some(summary) = session.after_reply(reply).await? {
+                        return Ok(summary);
+                    }
                 }
             }
         }
@@ -66,17 +138,17 @@ pub(crate) async fn summarize(
 
 /// The state of one paper's conversation with the model.
 struct Session<'a> {
-    engine: &'a Engine,
-    setup: &'a ModelSetup,
+    s: &'a Summarizer,
     doc: &'a SourceDoc,
     paper: Option<&'a PaperRef>,
-    format: AnswerFormat,
     /// The server's own numbers replace ours as soon as it gives them.
     context: usize,
     budget: Budget,
     max_tokens: u32,
     prompt: RenderedPrompt,
     messages: Vec<Message>,
+    /// Our estimate of `messages`, counted once when they are built.
+    message_tokens: usize,
     overflows_left: u32,
     lengths_left: u32,
     repairs_left: u32,
@@ -87,31 +159,26 @@ struct Session<'a> {
 }
 
 impl<'a> Session<'a> {
-    fn new(
-        engine: &'a Engine,
-        setup: &'a ModelSetup,
+    async fn new(
+        s: &'a Summarizer,
         doc: &'a SourceDoc,
         paper: Option<&'a PaperRef>,
     ) -> Result<Self, SummaryFailure> {
-        let cfg = &engine.config;
-        let context = setup.context as usize;
-        let budget = Budget::from_config(cfg, context);
-        let format = answer_format(cfg);
-        let prompt = render(engine, doc, paper, &budget, format)?;
+        let budget = s.planner.budget(s.setup.context);
+        let prompt = plan(s, doc, paper, budget).await?;
         Ok(Self {
-            messages: fresh(&prompt),
-            engine,
-            setup,
+            messages: messages(&prompt),
+            message_tokens: prompt.tokens,
+            s,
             doc,
             paper,
-            format,
-            context,
+            context: s.setup.context as usize,
             budget,
-            max_tokens: cfg.llm.max_tokens,
+            max_tokens: budget.max_tokens as u32,
             prompt,
             overflows_left: OVERFLOW_RETRIES,
             lengths_left: LENGTH_RETRIES,
-            repairs_left: cfg.llm.repair_attempts,
+            repairs_left: s.settings.repair_attempts,
             attempts: 0,
             repairs: 0,
             usage: Usage::default(),
@@ -119,36 +186,27 @@ impl<'a> Session<'a> {
         })
     }
 
-    fn config(&self) -> &Config {
-        &self.engine.config
-    }
-
-    async fn ask(&self) -> (Result<ChatReply, LlmError>, u32) {
-        let request = ChatRequest {
-            prompt_tokens: self
-                .messages
-                .iter()
-                .map(|m| count_message(&m.content))
-                .sum(),
+    fn request(&self) -> ChatRequest {
+        ChatRequest {
+            model: self.s.setup.model.clone(),
+            temperature: self.s.settings.temperature,
+            prompt_tokens: self.message_tokens,
             messages: self.messages.clone(),
             max_tokens: self.max_tokens,
-            response_format: response_format(self.format, self.max_tokens),
-        };
-        self.engine
-            .llm
-            .chat(&self.setup.model, self.config().llm.temperature, &request)
-            .await
+            response_format: response_format(self.s.planner.format(), self.max_tokens),
+        }
     }
 
-    fn rerender(&mut self) -> Result<(), SummaryFailure> {
-        self.prompt = render(self.engine, self.doc, self.paper, &self.budget, self.format)?;
-        self.messages = fresh(&self.prompt);
+    async fn replan(&mut self) -> Result<(), SummaryFailure> {
+        self.prompt = plan(self.s, self.doc, self.paper, self.budget).await?;
+        self.messages = messages(&self.prompt);
+        self.message_tokens = self.prompt.tokens;
         Ok(())
     }
 
-    /// A failed request: a context rejection re-renders with the stricter budget (and learns the
+    /// A failed request: a context rejection re-plans with the stricter budget (and learns the
     /// server's context); anything else ends the paper.
-    fn after_error(&mut self, e: &LlmError) -> Result<(), SummaryFailure> {
+    async fn after_error(&mut self, e: &LlmError) -> Result<(), SummaryFailure> {
         match e.kind {
             LlmErrorKind::ContextTooLong(overflow) if self.overflows_left > 0 => {
                 self.overflows_left -= 1;
@@ -159,25 +217,25 @@ impl<'a> Session<'a> {
                 self.budget = self.budget.stricter(
                     self.prompt.tokens,
                     overflow,
-                    self.config().prompt.retry_budget_ratio,
+                    self.s.settings.retry_budget_ratio,
                 );
-                self.rerender()
+                self.replan().await
             }
             _ => Err(self.failed(Stage::Llm, e.to_string())),
         }
     }
 
     /// An answer: the summary when acceptable; otherwise the next request is prepared (`None`)
-    /// or the paper fails.
-    fn after_reply(&mut self, reply: ChatReply) -> Result<Option<Summary>, SummaryFailure> {
+    /// or the paper fails. Every answer's tokens count, accepted or not.
+    async fn after_reply(&mut self, reply: ChatReply) -> Result<Option<Summary>, SummaryFailure> {
         if let Some(u) = reply.usage {
             self.usage.prompt_tokens += u.prompt_tokens;
             self.usage.completion_tokens += u.completion_tokens;
         }
         let opts = ParseOptions {
             finish_reason: reply.finish_reason.as_deref(),
-            format: self.format,
-            min_chinese_share: self.config().prompt.min_chinese_share,
+            format: self.s.planner.format(),
+            min_chinese_share: self.s.settings.min_chinese_share,
         };
         let error = match Brief::parse_with(&reply.content, &opts) {
             Ok(mut brief) => {
@@ -194,12 +252,12 @@ impl<'a> Session<'a> {
         };
         if error.is_truncated() && self.lengths_left > 0 {
             self.lengths_left -= 1;
-            self.after_cut_off(&reply)?;
+            self.after_cut_off(&reply).await?;
         } else if !error.is_truncated() && self.repairs_left > 0 {
             self.repairs_left -= 1;
             self.repairs += 1;
             tracing::info!(target: "paperbrief::llm", "{}: {error}; asking again", self.doc.id);
-            self.messages = self
+            (self.messages, self.message_tokens) = self
                 .repair(&reply, &error)
                 .map_err(|r| self.failed(Stage::Prompt, r))?;
         } else {
@@ -212,7 +270,7 @@ impl<'a> Session<'a> {
     /// shorter input — scaled by the server's own count of the prompt when it reported one (a
     /// server tokenizer may count far more than ours, and llama.cpp stops when its context is
     /// full).
-    fn after_cut_off(&mut self, reply: &ChatReply) -> Result<(), SummaryFailure> {
+    async fn after_cut_off(&mut self, reply: &ChatReply) -> Result<(), SummaryFailure> {
         let server_prompt = reply
             .usage
             .map(|u| u.prompt_tokens as usize)
@@ -223,7 +281,8 @@ impl<'a> Session<'a> {
         if room as f64 >= f64::from(self.max_tokens) * 1.25 {
             self.max_tokens =
                 u32::try_from(room.min(self.max_tokens as usize * 2)).unwrap_or(self.max_tokens);
-            self.messages = fresh(&self.prompt);
+            self.messages = messages(&self.prompt);
+            self.message_tokens = self.prompt.tokens;
         } else {
             let seen = server_prompt.map(|requested| ContextOverflow {
                 limit: self.context,
@@ -232,37 +291,41 @@ impl<'a> Session<'a> {
             self.budget = self.budget.stricter(
                 self.prompt.tokens,
                 seen,
-                self.config().prompt.retry_budget_ratio,
+                self.s.settings.retry_budget_ratio,
             );
-            self.rerender()?;
+            self.replan().await?;
         }
         tracing::info!(target: "paperbrief::llm", "{}: answer cut off; retrying with max_tokens {} and {} prompt tokens at most", self.doc.id, self.max_tokens, self.budget.input());
         Ok(())
     }
 
-    /// The repair conversation: the previous answer and the instruction naming its problems,
-    /// or — when that would not fit the context — the instruction appended to the question.
-    fn repair(&self, reply: &ChatReply, e: &AnswerError) -> Result<Vec<Message>, String> {
+    /// The repair conversation and its token estimate: the previous answer and the instruction
+    /// naming its problems, or — when that would not fit the context — the instruction appended
+    /// to the question.
+    fn repair(&self, reply: &ChatReply, e: &AnswerError) -> Result<(Vec<Message>, usize), String> {
         let vars = self
             .prompt
             .vars
             .as_ref()
             .ok_or("the prompt lost its variables")?;
         let instruction = self
-            .engine
-            .template
+            .s
+            .planner
+            .template()
             .repair(vars, &e.repair_instructions())
             .map_err(|e| e.to_string())?;
-        let mut messages = fresh(&self.prompt);
-        let extra = count_message(&reply.content) + count_message(&instruction);
-        if self.prompt.tokens + extra <= self.budget.input() {
-            messages.push(Message::new("assistant", &reply.content));
-            messages.push(Message::new("user", instruction));
-        } else if let Some(user) = messages.last_mut() {
+        let mut conversation = messages(&self.prompt);
+        let (answer, asked) = (count_message(&reply.content), count_message(&instruction));
+        if self.prompt.tokens + answer + asked <= self.budget.input() {
+            conversation.push(Message::new("assistant", &reply.content));
+            conversation.push(Message::new("user", instruction));
+            return Ok((conversation, self.prompt.tokens + answer + asked));
+        }
+        if let Some(user) = conversation.last_mut() {
             user.content.push_str("\n\n");
             user.content.push_str(&instruction);
         }
-        Ok(messages)
+        Ok((conversation, self.prompt.tokens + asked))
     }
 
     fn failed(&self, stage: Stage, reason: String) -> SummaryFailure {
@@ -277,7 +340,7 @@ impl<'a> Session<'a> {
             model: reply
                 .model
                 .clone()
-                .unwrap_or_else(|| self.setup.model.clone()),
+                .unwrap_or_else(|| self.s.setup.model.clone()),
             template_id: self.prompt.template_id.clone(),
             prompt_tokens: if self.usage.prompt_tokens > 0 {
                 self.usage.prompt_tokens
@@ -290,54 +353,40 @@ impl<'a> Session<'a> {
             repairs: self.repairs,
             latency_ms: self.started.elapsed().as_millis() as u64,
             finish_reason: reply.finish_reason.clone(),
-            temperature: self.config().llm.temperature,
+            temperature: self.s.settings.temperature,
             max_tokens: self.max_tokens,
-            output: self.config().llm.output.clone(),
+            output: self.s.planner.output(),
         }
     }
 }
 
-fn render(
-    engine: &Engine,
+async fn plan(
+    s: &Summarizer,
     doc: &SourceDoc,
     paper: Option<&PaperRef>,
-    budget: &Budget,
-    format: AnswerFormat,
+    budget: Budget,
 ) -> Result<RenderedPrompt, SummaryFailure> {
-    render_prompt_for(&engine.template, doc, paper, budget, format).map_err(|e| SummaryFailure {
-        failure: Failure {
-            stage: Stage::Prompt,
-            reason: e.to_string(),
-        },
-        prompt: None,
-    })
-}
-
-/// The answer format `[llm] output` asks for.
-pub(crate) fn answer_format(config: &Config) -> AnswerFormat {
-    if config.llm.output == "json_schema" {
-        AnswerFormat::Json
-    } else {
-        AnswerFormat::Text
-    }
+    s.planner
+        .plan(doc, paper, budget)
+        .await
+        .map_err(|e| SummaryFailure {
+            failure: Failure {
+                stage: Stage::Prompt,
+                reason: e.to_string(),
+            },
+            prompt: None,
+        })
 }
 
 /// `response_format` for structured output: the five sections, each at most a quarter of
 /// `max_tokens` characters, so the whole answer fits the token limit.
-fn response_format(format: AnswerFormat, max_tokens: u32) -> Option<serde_json::Value> {
+pub fn response_format(format: AnswerFormat, max_tokens: u32) -> Option<serde_json::Value> {
     (format == AnswerFormat::Json).then(|| {
         serde_json::json!({
             "type": "json_schema",
             "json_schema": {"name": "paper_brief", "strict": true, "schema": json_schema((max_tokens as usize / 4).max(64))}
         })
     })
-}
-
-fn fresh(prompt: &RenderedPrompt) -> Vec<Message> {
-    vec![
-        Message::new("system", &prompt.system),
-        Message::new("user", &prompt.user),
-    ]
 }
 
 /// The text a brief's numbers are checked against: what the model was shown, plus HF's abstract.
@@ -349,3 +398,6 @@ fn grounding_text(doc: &SourceDoc, paper: Option<&PaperRef>) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests;

@@ -39,7 +39,7 @@ impl Budget {
     pub fn from_config(config: &paperbrief_core::Config, context: usize) -> Self {
         Self::new(
             context,
-            config.llm.max_tokens as usize,
+            config.llm.max_tokens.get() as usize,
             config.prompt.safety_margin_tokens as usize,
             config.prompt.safety_margin_ratio,
         )

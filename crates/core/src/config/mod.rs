@@ -5,12 +5,15 @@
 //! is applied, so an unknown key or a value of the wrong type is an error naming the key and the
 //! layer it came from. This module does no IO: the caller reads files and the environment.
 
+use std::num::{NonZeroU32, NonZeroU64};
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 use toml::Table;
 
 use crate::error::CoreError;
+
+mod sentinel;
 
 /// The embedded defaults; every key paperbrief knows is in this file, documented.
 pub const DEFAULT_TOML: &str = include_str!("../../../../config/default.toml");
@@ -43,10 +46,10 @@ pub struct SourcesConfig {
     pub arxiv_api_base: String,
     pub user_agent: String,
     pub arxiv_min_interval_ms: u64,
-    pub max_page_bytes: u64,
-    pub timeout_secs: u64,
-    pub connect_timeout_secs: u64,
-    pub max_attempts: u32,
+    pub max_page_bytes: NonZeroU64,
+    pub timeout_secs: NonZeroU64,
+    pub connect_timeout_secs: NonZeroU64,
+    pub max_attempts: NonZeroU32,
     pub retry_base_delay_ms: u64,
     pub retry_max_delay_secs: u64,
     pub hf_page_size: u32,
@@ -58,7 +61,9 @@ pub struct SourcesConfig {
 #[serde(deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct CacheConfig {
-    pub dir: String,
+    /// `""` in TOML: the platform's cache directory.
+    #[serde(with = "sentinel::empty_path")]
+    pub dir: Option<PathBuf>,
     pub negative_ttl_hours: u64,
 }
 
@@ -76,19 +81,55 @@ pub struct OutputConfig {
 #[allow(missing_docs)]
 pub struct LlmConfig {
     pub base_url: String,
-    pub model: String,
-    pub max_model_len: u32,
-    pub max_tokens: u32,
+    /// `""` in TOML: the first model the server lists.
+    #[serde(with = "sentinel::empty_string")]
+    pub model: Option<String>,
+    /// `0` in TOML: what the server says.
+    #[serde(with = "sentinel::zero_none")]
+    pub max_model_len: Option<NonZeroU32>,
+    pub max_tokens: NonZeroU32,
     pub temperature: f64,
-    pub max_concurrency: u32,
-    pub requests_per_minute: u32,
-    pub tokens_per_minute: u32,
-    pub timeout_secs: u64,
-    pub max_attempts: u32,
+    pub max_concurrency: NonZeroU32,
+    /// `0` in TOML: unlimited.
+    #[serde(with = "sentinel::zero_none")]
+    pub requests_per_minute: Option<NonZeroU32>,
+    /// `0` in TOML: unlimited.
+    #[serde(with = "sentinel::zero_none")]
+    pub tokens_per_minute: Option<NonZeroU32>,
+    pub timeout_secs: NonZeroU64,
+    pub max_attempts: NonZeroU32,
     pub retry_base_delay_ms: u64,
+    pub max_response_bytes: NonZeroU64,
     pub extra_body: Table,
     pub repair_attempts: u32,
-    pub output: String,
+    pub output: OutputMode,
+}
+
+/// `llm.output`: how the model is asked to answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutputMode {
+    /// A Markdown answer with the five headings.
+    #[default]
+    Text,
+    /// Structured output: `response_format: {type: "json_schema"}` with the five sections.
+    JsonSchema,
+}
+
+impl OutputMode {
+    /// The name used in the configuration and in reports (`text`, `json_schema`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::JsonSchema => "json_schema",
+        }
+    }
+}
+
+impl std::fmt::Display for OutputMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// `[run]`: see `config/default.toml`.
@@ -96,7 +137,7 @@ pub struct LlmConfig {
 #[serde(deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct RunConfig {
-    pub fetch_concurrency: u32,
+    pub fetch_concurrency: NonZeroU32,
 }
 
 /// `[prompt]`: see `config/default.toml`.
@@ -104,7 +145,9 @@ pub struct RunConfig {
 #[serde(deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct PromptConfig {
-    pub dir: String,
+    /// `""` in TOML: the built-in template.
+    #[serde(with = "sentinel::empty_path")]
+    pub dir: Option<PathBuf>,
     pub template: String,
     pub safety_margin_tokens: u32,
     pub safety_margin_ratio: f64,
@@ -130,7 +173,7 @@ impl Config {
 
     /// The cache directory, or `None` for "the platform default".
     pub fn cache_dir(&self) -> Option<PathBuf> {
-        (!self.cache.dir.trim().is_empty()).then(|| PathBuf::from(&self.cache.dir))
+        self.cache.dir.clone()
     }
 
     /// The configuration as TOML with any password in a URL replaced by `***`.
@@ -173,23 +216,6 @@ impl Config {
         {
             return Some((key, message));
         }
-        let positive = [
-            ("sources.max_page_bytes", s.max_page_bytes),
-            ("sources.timeout_secs", s.timeout_secs),
-            ("sources.connect_timeout_secs", s.connect_timeout_secs),
-            ("sources.max_attempts", u64::from(s.max_attempts)),
-            ("llm.max_tokens", u64::from(llm.max_tokens)),
-            ("llm.max_concurrency", u64::from(llm.max_concurrency)),
-            ("llm.timeout_secs", llm.timeout_secs),
-            ("llm.max_attempts", u64::from(llm.max_attempts)),
-            (
-                "run.fetch_concurrency",
-                u64::from(self.run.fetch_concurrency),
-            ),
-        ];
-        if let Some((key, _)) = positive.iter().find(|(_, v)| *v == 0) {
-            return Some((key, "must be greater than 0".into()));
-        }
         let ranges = [
             (
                 "llm.temperature",
@@ -227,18 +253,10 @@ impl Config {
                 "must be a file name inside prompt.dir",
             ),
         ];
-        if let Some((key, _, message)) = ranges.iter().find(|(_, ok, _)| !ok) {
-            return Some((key, (*message).to_owned()));
-        }
-        (!matches!(llm.output.as_str(), "text" | "json_schema")).then(|| {
-            (
-                "llm.output",
-                format!(
-                    "must be \"text\" or \"json_schema\", not \"{}\"",
-                    llm.output
-                ),
-            )
-        })
+        ranges
+            .iter()
+            .find(|(_, ok, _)| !ok)
+            .map(|(key, _, message)| (*key, (*message).to_owned()))
     }
 }
 

@@ -16,10 +16,13 @@ fn defaults_parse_and_hold_the_documented_keys() {
     assert_eq!(c.sources.arxiv_base, "https://arxiv.org");
     assert_eq!(c.sources.arxiv_api_base, "https://export.arxiv.org");
     assert_eq!(c.sources.arxiv_min_interval_ms, 1000);
-    assert_eq!(c.sources.max_page_bytes, 20_000_000);
+    assert_eq!(c.sources.max_page_bytes.get(), 20_000_000);
     assert_eq!(c.output.dir, "reports");
     assert_eq!(c.llm.base_url, "http://localhost:8000/v1");
-    assert_eq!(c.llm.max_tokens, 2048);
+    assert_eq!(c.llm.max_tokens.get(), 2048);
+    assert_eq!(c.llm.model, None);
+    assert_eq!(c.llm.max_model_len, None);
+    assert_eq!(c.llm.output, OutputMode::Text);
     assert!(
         c.user_agent()
             .starts_with(&format!("paperbrief/{} (+", env!("CARGO_PKG_VERSION")))
@@ -42,8 +45,8 @@ fn layers_apply_in_order() {
         .unwrap()
         .build()
         .unwrap();
-    assert_eq!(c.llm.model, "from-env");
-    assert_eq!(c.llm.max_tokens, 100);
+    assert_eq!(c.llm.model.as_deref(), Some("from-env"));
+    assert_eq!(c.llm.max_tokens.get(), 100);
     assert_eq!(c.output.dir, "from-flag");
 }
 
@@ -130,8 +133,59 @@ fn wrong_types_and_bad_values_name_key_and_origin() {
         .to_string();
     assert_eq!(
         e,
-        "invalid value for `sources.max_page_bytes` from --set: invalid value: integer `-1`, expected u64"
+        "invalid value for `sources.max_page_bytes` from --set: invalid value: integer `-1`, expected a nonzero u64"
     );
+}
+
+#[test]
+fn sentinels_parse_into_options_and_print_back_as_written() {
+    let c = ConfigBuilder::new()
+        .file(
+            Path::new("c.toml"),
+            "[llm]\nmodel = \"  \"\nmax_model_len = 0\nrequests_per_minute = 60\n[prompt]\ndir = \"\"\n",
+        )
+        .unwrap()
+        .build()
+        .unwrap();
+    assert_eq!(c.llm.model, None);
+    assert_eq!(c.llm.max_model_len, None);
+    assert_eq!(c.llm.requests_per_minute.map(|n| n.get()), Some(60));
+    assert_eq!(c.prompt.dir, None);
+    let printed = c.to_redacted_toml();
+    assert!(printed.contains("model = \"\""), "{printed}");
+    assert!(printed.contains("max_model_len = 0"), "{printed}");
+    assert!(printed.contains("requests_per_minute = 60"), "{printed}");
+    assert!(printed.contains("output = \"text\""), "{printed}");
+    // What `config` prints is a valid config file that gives the same configuration.
+    let again = ConfigBuilder::new()
+        .file(Path::new("printed.toml"), &printed)
+        .unwrap()
+        .build()
+        .unwrap();
+    assert_eq!(again, c);
+}
+
+#[test]
+fn zero_where_a_count_is_needed_and_unknown_modes_are_errors() {
+    let e = ConfigBuilder::new()
+        .set("llm.max_tokens", "0", "--set")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("llm.max_tokens") && e.contains("nonzero"), "{e}");
+    let e = ConfigBuilder::new()
+        .set("llm.output", "yaml", "--set")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("llm.output") && e.contains("`text`") && e.contains("`json_schema`"),
+        "{e}"
+    );
+    let c = ConfigBuilder::new()
+        .set("llm.output", "json_schema", "--set")
+        .unwrap()
+        .build()
+        .unwrap();
+    assert_eq!(c.llm.output, OutputMode::JsonSchema);
 }
 
 #[test]

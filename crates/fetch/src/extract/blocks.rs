@@ -97,17 +97,63 @@ fn collect_rows(el: ElementRef<'_>, rows: &mut Vec<String>, depth: usize) {
     }
 }
 
+/// A code listing: one line per `ltx_listingline`, as written.
 pub(crate) fn listing(el: ElementRef<'_>) -> String {
-    let lines: Vec<String> = el
-        .descendants()
-        .filter_map(ElementRef::wrap)
-        .filter(|e| has_class(*e, "ltx_listingline"))
-        .map(Inline::plain)
-        .filter(|l| !l.is_empty())
-        .collect();
+    let lines = listing_lines(el);
     if lines.is_empty() {
         Inline::plain(el)
     } else {
         lines.join("\n")
     }
+}
+
+/// An algorithm's listing: one line per `ltx_listingline`, each with its number — LaTeXML's own
+/// (`3:`) when it gave one, else counted here.
+pub(crate) fn numbered_listing(el: ElementRef<'_>) -> String {
+    let lines: Vec<String> = el
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|e| has_class(*e, "ltx_listingline"))
+        .filter_map(|line| {
+            let whole = Inline::plain(line);
+            let tag = line
+                .descendants()
+                .filter_map(ElementRef::wrap)
+                .find(|e| has_class(*e, "ltx_tag_listingline"))
+                .map(Inline::plain)
+                .filter(|t| !t.is_empty());
+            match tag {
+                Some(tag) => {
+                    let rest = whole.strip_prefix(tag.as_str()).unwrap_or(&whole).trim();
+                    Some(format!("{tag} {rest}").trim_end().to_owned())
+                }
+                None => (!whole.is_empty()).then_some(whole),
+            }
+        })
+        .collect();
+    if lines.is_empty() {
+        return Inline::plain(el);
+    }
+    let numbered = el
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .any(|e| has_class(e, "ltx_tag_listingline"));
+    if numbered {
+        return lines.join("\n");
+    }
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| format!("{}: {l}", i + 1))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn listing_lines(el: ElementRef<'_>) -> Vec<String> {
+    el.descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|e| has_class(*e, "ltx_listingline"))
+        .map(Inline::plain)
+        .filter(|l| !l.is_empty())
+        .collect()
 }

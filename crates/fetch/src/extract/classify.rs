@@ -35,6 +35,10 @@ pub(crate) fn is_chrome(el: ElementRef<'_>) -> bool {
         "nav" | "header" | "footer" | "script" | "style" | "noscript" | "button" | "form"
     ) || [
         "ltx_bibliography",
+        // Bibliography entries wherever they stand (saved and spliced pages have them loose).
+        "ltx_biblist",
+        "ltx_bibitem",
+        "ltx_bibblock",
         "ltx_acknowledgements",
         "ltx_acknowledgement",
         "ltx_pagination",

@@ -7,7 +7,7 @@ use paperbrief_core::{ArxivId, Caption, Section, Table};
 use scraper::{ElementRef, Html, Selector, node::Node};
 
 use super::Extracted;
-use super::blocks::{equation, is_equation, listing, table_text, tables_in};
+use super::blocks::{equation, is_equation, listing, numbered_listing, table_text, tables_in};
 use super::classify::{
     is_chrome, is_front_matter, is_heading, is_leaf_block, is_section, strip_number,
 };
@@ -227,7 +227,7 @@ impl Walker {
             return;
         }
         if name(el) == "figure" {
-            self.figure(el, idx);
+            push_nonempty(paras, self.figure(el, idx));
         } else if has_class(el, "ltx_para") || name(el) == "p" {
             let text = self.para(el, idx, depth);
             push_nonempty(paras, text);
@@ -270,7 +270,7 @@ impl Walker {
         for child in el.children() {
             if let Some(e) = ElementRef::wrap(child) {
                 if name(e) == "figure" {
-                    self.figure(e, idx);
+                    push_nonempty(&mut pieces, self.figure(e, idx));
                 } else if is_chrome(e) {
                 } else if is_leaf_block(e) || name(e) == "p" {
                     push_nonempty(&mut pieces, self.leaf_block(e, idx, depth + 1));
@@ -298,7 +298,9 @@ impl Walker {
 
     fn list(&mut self, list: ElementRef<'_>, idx: Option<usize>, depth: usize) -> String {
         let mut lines = Vec::new();
-        for item in child_elements(list).filter(|e| matches!(name(*e), "li" | "dt" | "dd")) {
+        for item in child_elements(list)
+            .filter(|e| matches!(name(*e), "li" | "dt" | "dd") && !is_chrome(*e))
+        {
             let tag = child_elements(item)
                 .find(|e| has_class(*e, "ltx_tag"))
                 .map(Inline::plain)
@@ -316,7 +318,9 @@ impl Walker {
         lines.join("\n")
     }
 
-    fn figure(&mut self, fig: ElementRef<'_>, idx: Option<usize>) {
+    /// Records a figure's captions and tables; an algorithm float's listing is returned, to
+    /// stay in the text where it stands.
+    fn figure(&mut self, fig: ElementRef<'_>, idx: Option<usize>) -> String {
         let caption = child_elements(fig)
             .find(|e| name(*e) == "figcaption")
             .map(Inline::paragraph)
@@ -330,10 +334,11 @@ impl Walker {
                     text,
                 });
             }
-            return;
+            return String::new();
         }
-        if has_class(fig, "ltx_float") && idx.is_some_and(|i| i < self.sections.len()) {
-            return self.algorithm(fig, idx.unwrap_or_default(), caption);
+        if has_class(fig, "ltx_float") {
+            push_caption(&mut self.captions, idx, caption);
+            return algorithm(fig);
         }
         // Tabular displays inside a figure (e.g. profiles drawn as tables) are tables too.
         let text = tables_in(fig);
@@ -343,7 +348,7 @@ impl Walker {
                 caption,
                 text,
             });
-            return;
+            return String::new();
         }
         // Sub-figures have their own captions; keep them all, in order.
         for panel in
@@ -364,24 +369,28 @@ impl Walker {
             }
         }
         push_caption(&mut self.captions, idx, caption);
+        String::new()
     }
+}
 
-    /// An algorithm float: its caption and listing go into the section's text — it is often
-    /// the method itself.
-    fn algorithm(&mut self, fig: ElementRef<'_>, section: usize, caption: String) {
-        let body: Vec<String> = fig
-            .descendants()
-            .filter_map(ElementRef::wrap)
-            .filter(|e| has_class(*e, "ltx_listing"))
-            .map(listing)
-            .collect();
-        let block = [caption, body.join("\n")].join("\n").trim().to_owned();
-        let text = &mut self.sections[section].text;
-        if !block.is_empty() {
-            text.push_str(if text.is_empty() { "" } else { "\n\n" });
-            text.push_str(&block);
-        }
-    }
+/// An algorithm float's listing as numbered lines: it is often the method itself, so it stays
+/// in the text where it stands (its caption goes with the captions).
+fn algorithm(fig: ElementRef<'_>) -> String {
+    let listings: Vec<String> = fig
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|e| has_class(*e, "ltx_listing"))
+        .filter(|e| {
+            // Only outermost listings: a listing inside another is already in its text.
+            !e.ancestors()
+                .filter_map(ElementRef::wrap)
+                .take_while(|a| a.id() != fig.id())
+                .any(|a| has_class(a, "ltx_listing"))
+        })
+        .map(numbered_listing)
+        .filter(|l| !l.is_empty())
+        .collect();
+    listings.join("\n\n")
 }
 
 fn push_caption(captions: &mut Vec<Caption>, section: Option<usize>, text: String) {

@@ -186,3 +186,53 @@ fn fuzz_finding_multibyte_text_near_the_xml_prolog() {
     assert!(!page.is_char_boundary(500));
     assert!(matches!(parse_document(&page), Parsed::Feed(_)));
 }
+
+#[test]
+fn algorithm_floats_keep_their_numbered_listing_in_place_and_their_caption() {
+    let doc = full_text("algorithm_float.html");
+    let method = doc
+        .sections
+        .iter()
+        .find(|s| s.heading == "2 Method")
+        .unwrap();
+    let text = &method.text;
+    let before = text.find("Algorithm 1 gives the procedure.").unwrap();
+    let listing = text.find("1: Input: prompt $x$, lookahead $k$").unwrap();
+    let last = text.find("5: end for").unwrap();
+    let after = text.find("The rollouts share a prefix cache.").unwrap();
+    assert!(before < listing && listing < last && last < after, "{text}");
+    assert!(text.contains("3: score each candidate by rolling out $k$ steps"), "{text}");
+    // A listing without LaTeXML's line tags is numbered here.
+    assert!(
+        text.contains("1: drop the least recently used prefix\n2: keep the prompt prefix pinned"),
+        "{text}"
+    );
+    let captions: Vec<&str> = doc.captions.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(
+        captions,
+        [
+            "Algorithm 1 Greedy decoding with lookahead",
+            "Algorithm 2 Prefix cache eviction"
+        ]
+    );
+    assert!(doc.captions.iter().all(|c| c.section == Some(1)));
+    // The text after the algorithm and the next section survive too.
+    assert_eq!(doc.sections.len(), 3);
+}
+
+#[test]
+fn bibliography_entries_are_dropped_wherever_they_stand() {
+    let doc = full_text("loose_bibitems.html");
+    let all = serde_json::to_string(&doc).unwrap();
+    for gone in ["Belady", "Megiddo", "Shasha", "replacement"] {
+        assert!(!all.contains(gone), "`{gone}` survived: {all}");
+    }
+    let texts: Vec<&str> = doc.sections.iter().map(|s| s.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "Caches trade memory for time.\n\nEviction policies differ.",
+            "- LRU evicts the oldest use.\n\nARC adapts."
+        ]
+    );
+}

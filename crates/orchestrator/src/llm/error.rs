@@ -23,6 +23,15 @@ pub struct HttpStatusError {
     pub body: String,
 }
 
+/// A successful answer whose body is larger than `llm.max_response_bytes`: refused while it
+/// streamed in.
+#[derive(Debug, thiserror::Error)]
+#[error("the answer is larger than {limit} bytes (llm.max_response_bytes); refused")]
+pub struct ResponseTooLarge {
+    /// The configured limit.
+    pub limit: u64,
+}
+
 fn first_line(body: &str) -> String {
     let line = body.lines().next().unwrap_or_default();
     line.chars().take(300).collect()
@@ -82,6 +91,10 @@ impl LlmError {
         match err {
             OpenAIError::Boxed(boxed) => match boxed.downcast::<HttpStatusError>() {
                 Ok(status) => from_status(url, &status),
+                // A runaway answer is asked again, like any malformed one.
+                Err(other) if other.is::<ResponseTooLarge>() => {
+                    make(LlmErrorKind::Transient, other.to_string(), None)
+                }
                 Err(other) => make(LlmErrorKind::Fatal, other.to_string(), None),
             },
             OpenAIError::Reqwest(e) if e.is_connect() => make(

@@ -3,16 +3,17 @@
 use std::num::NonZeroU32;
 use std::time::Duration;
 
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use governor::Quota;
 use paperbrief_core::Config;
+use paperbrief_fetch::pace::Gate;
 use tokio::sync::{Semaphore, SemaphorePermit};
 
 /// The limits every request passes through.
 #[derive(Debug)]
 pub struct Limits {
     in_flight: Semaphore,
-    per_request: Option<DefaultDirectRateLimiter>,
-    per_token: Option<(DefaultDirectRateLimiter, u32)>,
+    per_request: Option<Gate>,
+    per_token: Option<Gate>,
 }
 
 impl Limits {
@@ -21,21 +22,22 @@ impl Limits {
         let llm = &config.llm;
         // Requests are spaced evenly (burst 1) with 1% headroom for network jitter, so no
         // 60-second window ever holds more than `requests_per_minute` of them.
-        let per_request = NonZeroU32::new(llm.requests_per_minute)
+        let per_request = llm
+            .requests_per_minute
             .and_then(|n| Quota::with_period(Duration::from_secs(60) / n.get() * 101 / 100))
-            .map(RateLimiter::direct);
+            .map(Gate::new);
         // Tokens are a bucket holding one minute's worth, refilled continuously.
-        let per_token = NonZeroU32::new(llm.tokens_per_minute)
-            .map(|n| (RateLimiter::direct(Quota::per_minute(n)), n.get()));
+        let per_token = llm.tokens_per_minute.map(|n| Gate::new(Quota::per_minute(n)));
         Self {
-            in_flight: Semaphore::new(llm.max_concurrency.max(1) as usize),
+            in_flight: Semaphore::new(llm.max_concurrency.get() as usize),
             per_request,
             per_token,
         }
     }
 
     /// Waits for a slot and for the rate limits; `tokens` is the request's weight (prompt plus
-    /// max_tokens). The slot is held until the permit is dropped.
+    /// max_tokens; a request heavier than a minute's worth waits for a full bucket). The slot
+    /// is held until the permit is dropped.
     pub async fn acquire(&self, tokens: usize) -> SemaphorePermit<'_> {
         #[allow(clippy::expect_used)]
         let permit = self
@@ -43,16 +45,72 @@ impl Limits {
             .acquire()
             .await
             .expect("the semaphore is never closed");
-        if let Some(limiter) = &self.per_request {
-            limiter.until_ready().await;
+        if let Some(gate) = &self.per_request {
+            gate.ready().await;
         }
-        if let Some((limiter, burst)) = &self.per_token {
-            let weight = u32::try_from(tokens).unwrap_or(u32::MAX).clamp(1, *burst);
-            if let Some(n) = NonZeroU32::new(weight) {
-                // Cannot fail: the weight is clamped to the bucket's size.
-                let _ = limiter.until_n_ready(n).await;
-            }
+        if let Some(gate) = &self.per_token {
+            let weight = NonZeroU32::new(u32::try_from(tokens).unwrap_or(u32::MAX).max(1));
+            gate.ready_n(weight.unwrap_or(NonZeroU32::MIN)).await;
         }
         permit
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use paperbrief_core::ConfigBuilder;
+    use tokio::time::Instant;
+
+    use super::*;
+
+    fn limits(settings: &[(&str, &str)]) -> Limits {
+        let mut b = ConfigBuilder::new();
+        for (k, v) in settings {
+            b = b.set(k, v, "test").unwrap();
+        }
+        Limits::from_config(&b.build().unwrap())
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn requests_per_minute_are_spaced_evenly() {
+        let limits = limits(&[("llm.requests_per_minute", "60")]);
+        let start = Instant::now();
+        let mut at = Vec::new();
+        for _ in 0..3 {
+            drop(limits.acquire(10).await);
+            at.push(start.elapsed());
+        }
+        // One a second, plus the 1% headroom.
+        assert_eq!(
+            at,
+            [0, 1010, 2020].map(Duration::from_millis).to_vec()
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn tokens_per_minute_refill_continuously() {
+        let limits = limits(&[("llm.tokens_per_minute", "6000")]);
+        let start = Instant::now();
+        drop(limits.acquire(6000).await);
+        drop(limits.acquire(1000).await);
+        assert_eq!(start.elapsed(), Duration::from_secs(10));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn in_flight_requests_are_capped() {
+        let limits = std::sync::Arc::new(limits(&[("llm.max_concurrency", "2")]));
+        let a = limits.acquire(1).await;
+        let _b = limits.acquire(1).await;
+        let third = tokio::spawn({
+            let limits = std::sync::Arc::clone(&limits);
+            async move {
+                let _c = limits.acquire(1).await;
+                Instant::now()
+            }
+        });
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        let released = Instant::now();
+        drop(a);
+        assert!(third.await.unwrap() >= released, "a third request went while two were in flight");
     }
 }

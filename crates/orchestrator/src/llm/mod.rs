@@ -11,16 +11,17 @@ use std::time::Duration;
 
 use async_openai::Client;
 use async_openai::config::OpenAIConfig;
+use futures::future::BoxFuture;
 use paperbrief_core::Config;
 use paperbrief_core::env_vars::{OPENAI_API_KEY, PAPERBRIEF_API_KEY};
 use paperbrief_fetch::RetryPolicy;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-pub use error::{HttpStatusError, LlmError, LlmErrorKind};
+pub use error::{HttpStatusError, LlmError, LlmErrorKind, ResponseTooLarge};
 pub use limits::Limits;
 
-use crate::error::OrchestratorError;
+use crate::backend::{ChatOutcome, LlmBackend};
 
 /// The placeholder key sent when none is configured; vLLM without `--api-key` accepts it.
 const PLACEHOLDER_KEY: &str = "EMPTY";
@@ -54,6 +55,10 @@ impl Message {
 /// What to ask.
 #[derive(Debug, Clone)]
 pub struct ChatRequest {
+    /// The model.
+    pub model: String,
+    /// Sampling temperature.
+    pub temperature: f64,
     /// The conversation.
     pub messages: Vec<Message>,
     /// Tokens the answer may use.
@@ -139,20 +144,29 @@ pub struct LlmClient {
 
 impl LlmClient {
     /// A client for `[llm]`; the key comes from the environment (see [`api_key_from_env`]).
-    pub fn new(config: &Config, api_key: Option<String>) -> Result<Self, OrchestratorError> {
+    /// Fails only when the HTTP stack cannot start.
+    pub fn new(config: &Config, api_key: Option<String>) -> Result<Self, LlmError> {
         let llm = &config.llm;
         let base_url = llm.base_url.trim_end_matches('/').to_owned();
         let http = reqwest::Client::builder()
             .user_agent(config.user_agent())
-            .timeout(Duration::from_secs(llm.timeout_secs))
-            .connect_timeout(Duration::from_secs(config.sources.connect_timeout_secs))
+            .timeout(Duration::from_secs(llm.timeout_secs.get()))
+            .connect_timeout(Duration::from_secs(
+                config.sources.connect_timeout_secs.get(),
+            ))
             .build()
-            .map_err(|e| OrchestratorError::Setup(format!("cannot build the HTTP client: {e}")))?;
+            .map_err(|e| LlmError {
+                kind: LlmErrorKind::Fatal,
+                url: base_url.clone(),
+                message: format!("cannot build the HTTP client: {e}"),
+                retry_after: None,
+            })?;
         let openai = OpenAIConfig::new()
             .with_api_base(base_url.clone())
             .with_api_key(api_key.unwrap_or_else(|| PLACEHOLDER_KEY.to_owned()));
-        let client = Client::build(http.clone(), openai)
-            .with_http_service(transport::StatusService::new(http.clone()));
+        let client = Client::build(http.clone(), openai).with_http_service(
+            transport::StatusService::new(http.clone(), llm.max_response_bytes.get()),
+        );
         let extra_body = serde_json::to_value(&llm.extra_body).unwrap_or(Value::Null);
         Ok(Self {
             client,
@@ -160,7 +174,7 @@ impl LlmClient {
             base_url,
             extra_body,
             retry: RetryPolicy {
-                max_attempts: llm.max_attempts,
+                max_attempts: llm.max_attempts.get(),
                 base_delay: Duration::from_millis(llm.retry_base_delay_ms),
                 max_delay: Duration::from_secs(config.sources.retry_max_delay_secs),
             },
@@ -230,15 +244,10 @@ impl LlmClient {
         u32::try_from(n).ok()
     }
 
-    /// One chat completion with retries of transient failures; also returns how many
-    /// requests it took.
-    pub async fn chat(
-        &self,
-        model: &str,
-        temperature: f64,
-        req: &ChatRequest,
-    ) -> (Result<ChatReply, LlmError>, u32) {
-        let body = self.body(model, temperature, req);
+    /// One chat completion with retries of transient failures; also says how many requests it
+    /// took.
+    pub async fn chat(&self, req: &ChatRequest) -> ChatOutcome {
+        let body = self.body(req);
         let url = format!("{}/chat/completions", self.base_url);
         let attempts = std::sync::atomic::AtomicU32::new(0);
         let result = self
@@ -259,15 +268,19 @@ impl LlmClient {
                 reply(&url, wire)
             })
             .await;
-        (result, attempts.into_inner())
+        ChatOutcome {
+            result,
+            attempts: attempts.into_inner(),
+        }
     }
 
-    fn body(&self, model: &str, temperature: f64, req: &ChatRequest) -> Value {
+    /// The exact body [`LlmClient::chat`] sends for `req`: `extra_body` merged in.
+    pub fn body(&self, req: &ChatRequest) -> Value {
         let mut body = json!({
-            "model": model,
+            "model": req.model,
             "messages": req.messages,
             "max_tokens": req.max_tokens,
-            "temperature": temperature,
+            "temperature": req.temperature,
             "stream": false,
         });
         if let Some(format) = &req.response_format {
@@ -275,6 +288,12 @@ impl LlmClient {
         }
         merge(&mut body, &self.extra_body);
         body
+    }
+}
+
+impl LlmBackend for LlmClient {
+    fn chat<'a>(&'a self, request: &'a ChatRequest) -> BoxFuture<'a, ChatOutcome> {
+        Box::pin(LlmClient::chat(self, request))
     }
 }
 

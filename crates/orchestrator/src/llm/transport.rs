@@ -1,6 +1,7 @@
 //! The HTTP transport under async-openai: plain reqwest (async-openai's own retry layer is left
 //! out, so our policy decides), turning every non-success answer into an [`HttpStatusError`]
-//! that keeps the status, `Retry-After` and body.
+//! that keeps the status, `Retry-After` and body, and reading every body with a size cap so a
+//! runaway answer cannot take the process's memory.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -8,9 +9,10 @@ use std::task::{Context, Poll};
 
 use async_openai::error::OpenAIError;
 use async_openai::middleware::HttpRequestFactory;
+use bytes::{Bytes, BytesMut};
 use reqwest::Response;
 
-use super::error::HttpStatusError;
+use super::error::{HttpStatusError, ResponseTooLarge};
 
 /// Error bodies longer than this are cut: they are for messages, not data.
 const MAX_ERROR_BODY: usize = 64 * 1024;
@@ -19,11 +21,13 @@ const MAX_ERROR_BODY: usize = 64 * 1024;
 #[derive(Debug, Clone)]
 pub(crate) struct StatusService {
     client: reqwest::Client,
+    max_body: u64,
 }
 
 impl StatusService {
-    pub(crate) fn new(client: reqwest::Client) -> Self {
-        Self { client }
+    /// Bodies over `max_body` bytes are refused while they stream in.
+    pub(crate) fn new(client: reqwest::Client, max_body: u64) -> Self {
+        Self { client, max_body }
     }
 }
 
@@ -39,7 +43,7 @@ impl tower::Service<HttpRequestFactory> for StatusService {
     }
 
     fn call(&mut self, request: HttpRequestFactory) -> Self::Future {
-        let client = self.client.clone();
+        let (client, max_body) = (self.client.clone(), self.max_body);
         Box::pin(async move {
             let request = request.build().await?;
             let response = client
@@ -47,18 +51,11 @@ impl tower::Service<HttpRequestFactory> for StatusService {
                 .await
                 .map_err(OpenAIError::Reqwest)?;
             if response.status().is_success() {
-                return Ok(response);
+                return capped(response, max_body).await;
             }
             let status = response.status().as_u16();
             let retry_after = paperbrief_fetch::retry_after(response.headers());
-            let mut body = response.text().await.unwrap_or_default();
-            if body.len() > MAX_ERROR_BODY {
-                let cut = (0..=MAX_ERROR_BODY)
-                    .rev()
-                    .find(|i| body.is_char_boundary(*i))
-                    .unwrap_or(0);
-                body.truncate(cut);
-            }
+            let body = read_prefix(response, MAX_ERROR_BODY).await;
             Err(OpenAIError::Boxed(Box::new(HttpStatusError {
                 status,
                 retry_after,
@@ -66,4 +63,43 @@ impl tower::Service<HttpRequestFactory> for StatusService {
             })))
         })
     }
+}
+
+/// The response with its body read in full, unless it is larger than `limit` bytes: then reading
+/// stops there and the call fails with [`ResponseTooLarge`].
+async fn capped(mut response: Response, limit: u64) -> Result<Response, OpenAIError> {
+    let too_large = || OpenAIError::Boxed(Box::new(ResponseTooLarge { limit }));
+    if response.content_length().is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let mut builder = http::Response::builder()
+        .status(response.status())
+        .version(response.version());
+    if let Some(headers) = builder.headers_mut() {
+        *headers = response.headers().clone();
+    }
+    let mut body = BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(OpenAIError::Reqwest)? {
+        if body.len() as u64 + chunk.len() as u64 > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let rebuilt: http::Response<Bytes> = builder
+        .body(body.freeze())
+        .map_err(|e| OpenAIError::InvalidArgument(e.to_string()))?;
+    Ok(Response::from(rebuilt))
+}
+
+/// At most `limit` bytes of the body, as text (an error message, not data).
+async fn read_prefix(mut response: Response, limit: usize) -> String {
+    let mut body = Vec::new();
+    while let Ok(Some(chunk)) = response.chunk().await {
+        body.extend_from_slice(&chunk);
+        if body.len() >= limit {
+            body.truncate(limit);
+            break;
+        }
+    }
+    String::from_utf8_lossy(&body).into_owned()
 }

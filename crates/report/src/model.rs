@@ -1,15 +1,14 @@
-//! The daily report: what the JSON sidecar holds, and the Markdown rendered from it alone.
+//! What `reports/{date}.json` holds: every paper of the day's list in report order — with its
+//! brief, its failure or as still pending — the list items that could not be used, and the
+//! numbers of the run that last wrote it.
 
-mod markdown;
-
-use paperbrief_core::{PaperRef, ReportDate, SourceKind};
+use paperbrief_core::{ArxivId, OutputMode, PaperRef, ReportDate, SkippedItem, SourceKind};
 use paperbrief_prompt::{Brief, Cut};
 use serde::{Deserialize, Serialize};
 
-pub use markdown::{escape_html, render_entry, render_markdown};
-
-/// The JSON schema version of [`DailyReport`].
-pub const SCHEMA: u32 = 1;
+/// The JSON schema version of [`DailyReport`]. Version 2 added pending entries, skipped list
+/// items and transient fallbacks; version-1 files still read.
+pub const SCHEMA: u32 = 2;
 
 /// One day's report: everything the Markdown shows, and the provenance behind it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -22,57 +21,72 @@ pub struct DailyReport {
     pub source_url: String,
     /// `paperbrief <version>`.
     pub generated_by: String,
-    /// Papers in report order.
+    /// Every paper of the day's list, in report order.
     pub entries: Vec<Entry>,
-    /// Numbers about the run that last wrote the report.
+    /// Items of the day's list that could not be used.
+    #[serde(default)]
+    pub skipped: Vec<SkippedItem>,
+    /// Numbers about the day and the run that last wrote the report.
     pub stats: RunStats,
 }
 
 impl DailyReport {
+    /// An empty report for `date` (entries are added by the caller, then [`Self::recount`]).
+    pub fn new(date: ReportDate) -> Self {
+        Self {
+            schema: SCHEMA,
+            date,
+            source_url: Self::source_url_for(date),
+            generated_by: format!("paperbrief {}", env!("CARGO_PKG_VERSION")),
+            entries: Vec::new(),
+            skipped: Vec::new(),
+            stats: RunStats::default(),
+        }
+    }
+
     /// The HF page of a day, as the report header links it.
     pub fn source_url_for(date: ReportDate) -> String {
         format!("https://huggingface.co/papers/date/{date}")
     }
 
-    /// Whether every paper has its brief.
+    /// Whether the day is done: every paper has its brief and every list item was usable.
     pub fn is_complete(&self) -> bool {
-        self.entries
-            .iter()
-            .all(|e| matches!(e.outcome, Outcome::Ok { .. }))
+        self.skipped.is_empty()
+            && self
+                .entries
+                .iter()
+                .all(|e| matches!(e.outcome, Outcome::Ok { .. }))
     }
 
     /// The papers that failed.
     pub fn failures(&self) -> impl Iterator<Item = (&Entry, &Failure)> {
         self.entries.iter().filter_map(|e| match &e.outcome {
             Outcome::Failed(f) => Some((e, f)),
-            Outcome::Ok { .. } => None,
+            _ => None,
         })
     }
 
-    /// Recounts the brief/failure/source numbers of `stats` from the entries.
+    /// The entry of a paper, by base id.
+    pub fn entry(&self, id: &ArxivId) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.paper.id.base() == id.base())
+    }
+
+    /// Recounts the per-paper numbers of `stats` from the entries and skipped items.
     pub fn recount(&mut self) {
+        let count = |f: &dyn Fn(&Entry) -> bool| self.entries.iter().filter(|e| f(e)).count();
+        let briefs = count(&|e| matches!(e.outcome, Outcome::Ok { .. }));
+        let failed = count(&|e| matches!(e.outcome, Outcome::Failed(_)));
+        let pending = count(&|e| matches!(e.outcome, Outcome::Pending));
+        let html = count(&|e| e.source.as_ref().is_some_and(|x| x.kind == SourceKind::Html));
+        let abstract_only =
+            count(&|e| e.source.as_ref().is_some_and(|x| x.kind == SourceKind::Abs));
+        let abstract_transient =
+            count(&|e| e.source.as_ref().is_some_and(SourceInfo::is_degraded));
         let s = &mut self.stats;
         s.papers = self.entries.len();
-        s.briefs = self
-            .entries
-            .iter()
-            .filter(|e| matches!(e.outcome, Outcome::Ok { .. }))
-            .count();
-        s.failed = s.papers - s.briefs;
-        s.html = self
-            .entries
-            .iter()
-            .filter(|e| {
-                e.source
-                    .as_ref()
-                    .is_some_and(|x| x.kind == SourceKind::Html)
-            })
-            .count();
-        s.abstract_only = self
-            .entries
-            .iter()
-            .filter(|e| e.source.as_ref().is_some_and(|x| x.kind == SourceKind::Abs))
-            .count();
+        (s.briefs, s.failed, s.pending) = (briefs, failed, pending);
+        (s.html, s.abstract_only, s.abstract_transient) = (html, abstract_only, abstract_transient);
+        s.skipped = self.skipped.len();
     }
 }
 
@@ -83,12 +97,23 @@ pub struct Entry {
     pub paper: PaperRef,
     /// What was read, when reading got that far.
     pub source: Option<SourceInfo>,
-    /// The brief, or why there is none.
+    /// The brief, why there is none, or that it is still to come.
     #[serde(flatten)]
     pub outcome: Outcome,
 }
 
-/// A brief with its provenance, or a failure: never both, never neither.
+impl Entry {
+    /// A paper of the list that no run has worked on yet.
+    pub fn pending(paper: PaperRef) -> Self {
+        Self {
+            paper,
+            source: None,
+            outcome: Outcome::Pending,
+        }
+    }
+}
+
+/// A brief with its provenance, a failure, or not done yet: exactly one of them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 // A report holds tens of entries; boxing the brief would buy nothing.
@@ -103,6 +128,8 @@ pub enum Outcome {
     },
     /// The paper could not be done.
     Failed(Failure),
+    /// No run has summarised the paper yet (a subset run worked on others).
+    Pending,
 }
 
 /// What was read of a paper and how the prompt was built from it.
@@ -113,13 +140,33 @@ pub struct SourceInfo {
     /// Where it was read.
     pub url: String,
     /// The id and version read.
-    pub id: String,
+    pub id: ArxivId,
     /// Why the full text was not used, when it was not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<String>,
+    /// Whether that reason was temporary (the HTML request ended on a 429, a 5xx, a timeout):
+    /// the next run tries the full text again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fallback_transient: bool,
     /// Sections cut to fit the context.
     #[serde(default)]
     pub cuts: Vec<Cut>,
+}
+
+impl SourceInfo {
+    /// Read from the abstract only because the HTML was temporarily unavailable.
+    pub fn is_degraded(&self) -> bool {
+        self.kind == SourceKind::Abs && self.fallback_transient
+    }
+
+    /// The label after `阅读来源`: `HTML`, `ArXiv Abs`, or `ArXiv Abs（HTML 暂时不可用）`.
+    pub fn label(&self) -> String {
+        if self.is_degraded() {
+            format!("{}（HTML 暂时不可用）", self.kind.report_label())
+        } else {
+            self.kind.report_label().to_owned()
+        }
+    }
 }
 
 /// How a brief was made.
@@ -139,7 +186,7 @@ pub struct Provenance {
     pub attempts: u32,
     /// Requests that asked the model to repair its answer.
     pub repairs: u32,
-    /// Seconds from the first request to the accepted answer, in milliseconds.
+    /// Time from the first request to the accepted answer, in milliseconds.
     pub latency_ms: u64,
     /// The accepted answer's finish reason.
     pub finish_reason: Option<String>,
@@ -148,7 +195,7 @@ pub struct Provenance {
     /// Sampling: max_tokens of the accepted request.
     pub max_tokens: u32,
     /// `text` or `json_schema`.
-    pub output: String,
+    pub output: OutputMode,
 }
 
 /// Why a paper has no brief.
@@ -174,19 +221,28 @@ pub enum Stage {
     Answer,
 }
 
-/// Numbers about a run.
+/// Numbers about the day (recounted from the entries) and the run that last wrote the report.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RunStats {
-    /// Papers in the report.
+    /// Papers in the day's list.
     pub papers: usize,
     /// Papers with a brief.
     pub briefs: usize,
-    /// Papers without.
+    /// Papers that failed.
     pub failed: usize,
+    /// Papers no run has summarised yet.
+    pub pending: usize,
+    /// List items that could not be used.
+    pub skipped: usize,
     /// Papers read from the HTML full text.
     pub html: usize,
     /// Papers read from the abstract only.
     pub abstract_only: usize,
+    /// Of those, papers whose HTML was only temporarily unavailable.
+    pub abstract_transient: usize,
+    /// Papers this run worked on (all of them, unless `--only`/`--limit`).
+    pub worked: usize,
     /// Briefs taken from the store instead of asking the model.
     pub reused: usize,
     /// Prompt tokens the server reported in this run.

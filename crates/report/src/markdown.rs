@@ -1,8 +1,10 @@
 //! The Markdown report: a pure function of [`DailyReport`], in the example report's frame.
+//! Every piece of upstream or model text goes through [`crate::safe`] on its way in.
 
 use std::fmt::Write as _;
 
-use super::{DailyReport, Entry, Outcome, Stage};
+use crate::model::{DailyReport, Entry, Outcome, Stage};
+use crate::safe;
 
 /// The line between papers.
 const RULE: &str = "============================================================";
@@ -15,7 +17,7 @@ pub fn render_markdown(report: &DailyReport) -> String {
         "# Hugging Face Daily Papers Report\n**Date**: {}\n**Source URL**: {}\n\n",
         report.date, report.source_url
     );
-    if report.entries.is_empty() {
+    if report.entries.is_empty() && report.skipped.is_empty() {
         out.push_str("当日没有论文。\n");
         return out;
     }
@@ -27,28 +29,30 @@ pub fn render_markdown(report: &DailyReport) -> String {
     }
     out.push_str(RULE);
     out.push('\n');
+    render_skipped(report, &mut out);
     out
 }
 
-/// One paper: title, links, source, then the brief or the failure with the abstract.
+/// One paper: title, links, source, then the brief — or the failure, or that it is pending —
+/// with the abstract.
 pub fn render_entry(entry: &Entry) -> String {
     let p = &entry.paper;
     let mut out = String::new();
     let _ = write!(
         out,
         "## 📄 {}\n\n- **链接**: {}\n",
-        escape_html(&p.title),
+        safe::markdown(&p.title),
         p.hf_url()
     );
     let source = entry
         .source
         .as_ref()
-        .map_or("未读取", |s| s.kind.report_label());
+        .map_or_else(|| "未读取".to_owned(), |s| s.label());
     let _ = writeln!(out, "- **阅读来源**: {source}");
     match &entry.outcome {
         Outcome::Ok { brief, .. } => {
             out.push('\n');
-            out.push_str(escape_html(&brief.render()).trim_end());
+            out.push_str(safe::markdown(&brief.render()).trim_end());
         }
         Outcome::Failed(f) => {
             let stage = match f.stage {
@@ -60,46 +64,45 @@ pub fn render_entry(entry: &Entry) -> String {
             let _ = write!(
                 out,
                 "- **状态**: ⚠️ 简报生成失败（{stage}）：{}\n\n**摘要**：{}",
-                escape_html(&f.reason),
-                escape_html(&p.abstract_text)
+                safe::markdown(&f.reason),
+                safe::markdown(&p.abstract_text)
+            );
+        }
+        Outcome::Pending => {
+            let _ = write!(
+                out,
+                "- **状态**: ⏳ 尚未生成简报\n\n**摘要**：{}",
+                safe::markdown(&p.abstract_text)
             );
         }
     }
     out
 }
 
-/// Escapes what a browser would read as the start of markup — `<` before a letter, `/`, `!` or
-/// `?` — so a report published as a web page cannot run scripts. A lone `<` (`a < b`) stays.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '<' if chars
-                .peek()
-                .is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')) =>
-            {
-                out.push_str("&lt;");
-            }
-            _ => out.push(c),
-        }
+/// The list items that could not be used, after the last paper: each named by the raw id it
+/// carried (as text) and its title.
+fn render_skipped(report: &DailyReport, out: &mut String) {
+    if report.skipped.is_empty() {
+        return;
     }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn markup_is_escaped_but_comparisons_are_not() {
-        assert_eq!(
-            escape_html("<script>alert(1)</script> a < b, $x<y$, <!-- c -->, AT&T"),
-            "&lt;script>alert(1)&lt;/script> a < b, $x&lt;y$, &lt;!-- c -->, AT&T"
-        );
-        assert_eq!(
-            escape_html("<img src=x onerror=alert(1)>"),
-            "&lt;img src=x onerror=alert(1)>"
+    let _ = write!(
+        out,
+        "\n## ⚠️ 未能处理的条目\n\nHugging Face 当日列表中有 {} 个条目无法处理，未生成简报：\n\n",
+        report.skipped.len()
+    );
+    for item in &report.skipped {
+        let id = item
+            .raw_id
+            .as_deref()
+            .map_or_else(|| "（无编号）".to_owned(), safe::inline_text);
+        let title = item
+            .title
+            .as_deref()
+            .map_or_else(|| "（无标题）".to_owned(), safe::inline_text);
+        let _ = writeln!(
+            out,
+            "- 编号 {id}：{title}（原因：{}）",
+            safe::inline_text(&item.reason)
         );
     }
 }

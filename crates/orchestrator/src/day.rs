@@ -1,0 +1,220 @@
+//! The day: one home for everything a report covers — the whole HF list (fresh, or the copy
+//! an earlier run stored when HF cannot be reached), the items of it that could not be used, the
+//! versions resolved for its papers, the report an earlier run wrote — and for turning the work
+//! of a run into the day's report. `run`, `paper`, `backfill` and `digest` all go through it, so
+//! a subset run never shrinks the day.
+
+use std::collections::BTreeMap;
+
+use paperbrief_core::{ArxivId, PaperRef, ReportDate, SkippedItem};
+use paperbrief_fetch::extract::AbstractInfo;
+use paperbrief_fetch::{ArxivClient, HfClient};
+use paperbrief_report::{DailyReport, Entry, ReportFiles, ReportPaths};
+
+use crate::error::OrchestratorError;
+use crate::store::{ListSnapshot, Store};
+
+/// Abstracts the export API gave while resolving versions, by base id.
+pub(crate) type Hints = BTreeMap<String, AbstractInfo>;
+
+/// One day of Hugging Face Daily Papers.
+#[derive(Debug, Clone)]
+pub struct Day {
+    date: ReportDate,
+    papers: Vec<PaperRef>,
+    skipped: Vec<SkippedItem>,
+    versions: BTreeMap<String, ArxivId>,
+    previous: Option<DailyReport>,
+}
+
+impl Day {
+    /// The day's list from HF — or, when HF cannot be reached, the copy an earlier run stored —
+    /// with the versions stored for it and the report written for it so far.
+    pub async fn load(
+        hf: &HfClient,
+        store: &Store,
+        reports: &ReportPaths,
+        date: ReportDate,
+    ) -> Result<Self, OrchestratorError> {
+        let stored = store.list(date).await;
+        let (papers, skipped) = match hf.daily_papers(date).await {
+            Ok(list) => (list.papers, list.skipped),
+            Err(source) => match &stored {
+                Some(snapshot) => {
+                    tracing::warn!(target: "paperbrief::run", "{source}; using the list stored by an earlier run");
+                    (snapshot.papers.clone(), snapshot.skipped.clone())
+                }
+                None => return Err(OrchestratorError::HfList { date, source }),
+            },
+        };
+        Ok(Self {
+            date,
+            papers,
+            skipped,
+            versions: stored.map(|s| s.versions).unwrap_or_default(),
+            previous: previous_report(reports, date).await,
+        })
+    }
+
+    /// The day.
+    pub fn date(&self) -> ReportDate {
+        self.date
+    }
+
+    /// Every paper of the list, in report order.
+    pub fn papers(&self) -> &[PaperRef] {
+        &self.papers
+    }
+
+    /// Whether the list holds nothing at all (a weekend, a holiday, not published yet).
+    pub fn is_empty(&self) -> bool {
+        self.papers.is_empty() && self.skipped.is_empty()
+    }
+
+    /// The report an earlier run wrote for the day.
+    pub fn previous(&self) -> Option<&DailyReport> {
+        self.previous.as_ref()
+    }
+
+    /// The paper with this id, if the day lists it.
+    pub fn find(&self, id: &ArxivId) -> Option<&PaperRef> {
+        self.papers.iter().find(|p| p.id.base() == id.base())
+    }
+
+    /// Which papers (by position) to work on: those of `only`, else all; at most `limit`.
+    /// Choosing never changes what the report lists.
+    pub fn select(
+        &self,
+        only: &[ArxivId],
+        limit: Option<usize>,
+    ) -> Result<Vec<usize>, OrchestratorError> {
+        if let Some(id) = only.iter().find(|id| self.find(id).is_none()) {
+            return Err(OrchestratorError::NotInList {
+                id: id.clone(),
+                date: self.date,
+            });
+        }
+        let mut chosen: Vec<usize> = (0..self.papers.len())
+            .filter(|&i| only.is_empty() || only.iter().any(|id| id.base() == self.papers[i].id.base()))
+            .collect();
+        if let Some(n) = limit {
+            chosen.truncate(n);
+        }
+        Ok(chosen)
+    }
+
+    /// The id with the version to read: the one an earlier run resolved, else as listed.
+    pub fn version_of(&self, paper: &PaperRef) -> ArxivId {
+        self.versions
+            .get(paper.id.base())
+            .cloned()
+            .unwrap_or_else(|| paper.id.clone())
+    }
+
+    /// Resolves the versions of the papers at `chosen` that have none yet, from the export API
+    /// (one request per `sources.arxiv_api_batch` papers); versions an earlier run resolved are
+    /// kept, so reruns key their work identically. Returns the abstracts the API gave.
+    pub(crate) async fn resolve_versions(&mut self, arxiv: &ArxivClient, chosen: &[usize]) -> Hints {
+        let missing: Vec<ArxivId> = chosen
+            .iter()
+            .map(|&i| &self.papers[i])
+            .filter(|p| !self.versions.contains_key(p.id.base()))
+            .map(|p| p.id.unversioned())
+            .collect();
+        let mut hints = Hints::new();
+        if missing.is_empty() {
+            return hints;
+        }
+        match arxiv.lookup(&missing).await {
+            Ok(found) => {
+                for info in found {
+                    if let Some(id) = info.id.as_deref().and_then(|s| ArxivId::parse(s).ok()) {
+                        self.versions.insert(id.base().to_owned(), id.clone());
+                        hints.insert(id.base().to_owned(), info);
+                    }
+                }
+            }
+            Err(e) => {
+                tracing::warn!(target: "paperbrief::run", "arXiv export API: {e}; continuing without versions");
+            }
+        }
+        hints
+    }
+
+    /// Stores the whole list, its versions and its unusable items (a failure is logged).
+    pub(crate) async fn save(&self, store: &Store) {
+        let snapshot = ListSnapshot {
+            papers: self.papers.clone(),
+            versions: self.versions.clone(),
+            skipped: self.skipped.clone(),
+        };
+        if let Err(e) = store.put_list(self.date, &snapshot).await {
+            tracing::warn!(target: "paperbrief::store", "{e}");
+        }
+    }
+
+    /// The day's report: every paper of the list in report order — the entry `known` gives it,
+    /// else the earlier report's (with the list's current metadata), else pending — and the
+    /// unusable items. `stats` are the run's; the per-paper numbers are recounted.
+    pub fn report(
+        &self,
+        mut known: impl FnMut(&PaperRef) -> Option<Entry>,
+        stats: paperbrief_report::RunStats,
+    ) -> DailyReport {
+        let mut report = DailyReport::new(self.date);
+        report.entries = self
+            .papers
+            .iter()
+            .map(|p| {
+                known(p)
+                    .or_else(|| {
+                        self.previous
+                            .as_ref()
+                            .and_then(|r| r.entry(&p.id))
+                            .map(|e| Entry {
+                                paper: p.clone(),
+                                ..e.clone()
+                            })
+                    })
+                    .unwrap_or_else(|| Entry::pending(p.clone()))
+            })
+            .collect();
+        report.skipped.clone_from(&self.skipped);
+        report.stats = stats;
+        report.recount();
+        report
+    }
+}
+
+/// The report an earlier run wrote; one that cannot be read is logged and ignored (this run
+/// writes it anew).
+async fn previous_report(reports: &ReportPaths, date: ReportDate) -> Option<DailyReport> {
+    let reports = reports.clone();
+    let read = tokio::task::spawn_blocking(move || reports.read_day(date)).await;
+    match read {
+        Ok(Ok(report)) => report,
+        Ok(Err(e)) => {
+            tracing::warn!(target: "paperbrief::run", "{e}; it will be written anew");
+            None
+        }
+        Err(e) => {
+            tracing::warn!(target: "paperbrief::run", "reading the report stopped: {e}");
+            None
+        }
+    }
+}
+
+/// Writes the report's JSON and Markdown, atomically, off the async workers.
+pub async fn write_report(
+    reports: &ReportPaths,
+    report: &DailyReport,
+) -> Result<ReportFiles, OrchestratorError> {
+    let (reports, report) = (reports.clone(), report.clone());
+    tokio::task::spawn_blocking(move || reports.write(&report))
+        .await
+        .map_err(|e| OrchestratorError::Store {
+            path: std::path::PathBuf::from("reports"),
+            source: std::io::Error::other(e),
+        })?
+        .map_err(OrchestratorError::from)
+}

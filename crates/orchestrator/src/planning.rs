@@ -1,0 +1,107 @@
+//! Prompt planning, in one place: which template, which answer format, which budget for a
+//! context, which cuts. `run`, `run --dry-run` and `prompt` all plan through [`Planner`], so
+//! what `prompt` shows is what `run` sends.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use paperbrief_core::{Config, OutputMode, PaperRef, SourceDoc};
+use paperbrief_prompt::{
+    AnswerFormat, Budget, PromptError, RenderedPrompt, Template, render_prompt_for,
+};
+
+use crate::error::OrchestratorError;
+use crate::llm::Message;
+
+/// Renders prompts: the template, the answer format and the budget settings of `[llm]` and
+/// `[prompt]`.
+#[derive(Debug, Clone)]
+pub struct Planner {
+    template: Arc<Template>,
+    output: OutputMode,
+    max_tokens: usize,
+    margin_tokens: usize,
+    margin_ratio: f64,
+}
+
+impl Planner {
+    /// The planner `config` describes, with its template loaded.
+    pub fn from_config(config: &Config) -> Result<Self, OrchestratorError> {
+        Ok(Self {
+            template: Arc::new(load_template(config)?),
+            output: config.llm.output,
+            max_tokens: config.llm.max_tokens.get() as usize,
+            margin_tokens: config.prompt.safety_margin_tokens as usize,
+            margin_ratio: config.prompt.safety_margin_ratio,
+        })
+    }
+
+    /// The template.
+    pub fn template(&self) -> &Template {
+        &self.template
+    }
+
+    /// `llm.output`.
+    pub fn output(&self) -> OutputMode {
+        self.output
+    }
+
+    /// The answer format the template is rendered for.
+    pub fn format(&self) -> AnswerFormat {
+        match self.output {
+            OutputMode::Text => AnswerFormat::Text,
+            OutputMode::JsonSchema => AnswerFormat::Json,
+        }
+    }
+
+    /// The budget for a model with `context` tokens.
+    pub fn budget(&self, context: u32) -> Budget {
+        Budget::new(
+            context as usize,
+            self.max_tokens,
+            self.margin_tokens,
+            self.margin_ratio,
+        )
+    }
+
+    /// Renders the prompt for `doc` within `budget` (off the async workers: counting tokens of a
+    /// long paper is CPU work).
+    pub async fn plan(
+        &self,
+        doc: &SourceDoc,
+        paper: Option<&PaperRef>,
+        budget: Budget,
+    ) -> Result<RenderedPrompt, PromptError> {
+        let (template, format) = (Arc::clone(&self.template), self.format());
+        let (doc, paper) = (doc.clone(), paper.cloned());
+        tokio::task::spawn_blocking(move || {
+            render_prompt_for(&template, &doc, paper.as_ref(), &budget, format)
+        })
+        .await
+        .unwrap_or_else(|e| {
+            Err(PromptError::Template {
+                name: self.template.id().to_owned(),
+                message: format!("rendering stopped: {e}"),
+            })
+        })
+    }
+}
+
+/// The conversation a fresh prompt starts: its system and user messages.
+pub fn messages(prompt: &RenderedPrompt) -> Vec<Message> {
+    vec![
+        Message::new("system", &prompt.system),
+        Message::new("user", &prompt.user),
+    ]
+}
+
+/// The template `[prompt]` names: built in, or `{dir}/{template}` read from disk.
+pub fn load_template(config: &Config) -> Result<Template, OrchestratorError> {
+    let Some(dir) = &config.prompt.dir else {
+        return Ok(Template::builtin());
+    };
+    let path = Path::new(dir).join(&config.prompt.template);
+    let source = std::fs::read_to_string(&path)
+        .map_err(|source| OrchestratorError::TemplateFile { path, source })?;
+    Ok(Template::from_source(&config.prompt.template, &source)?)
+}

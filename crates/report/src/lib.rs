@@ -1,0 +1,21 @@
+//! paperbrief's report model: the contract between the stages that make a day and the ones that
+//! show it.
+//!
+//! Role: define [`DailyReport`] (what `reports/{date}.json` holds), render its Markdown as a pure
+//! function of it ([`render_markdown`]), make untrusted text safe to show ([`safe`]), and say
+//! where reports live and read or write them atomically ([`ReportPaths`]). Inputs: entries built
+//! by the orchestrator, or report files. Outputs: report files and strings. The site and push
+//! stages read reports through this crate alone, never through the orchestrator.
+
+pub mod error;
+pub mod markdown;
+pub mod model;
+pub mod paths;
+pub mod safe;
+
+pub use error::ReportError;
+pub use markdown::{render_entry, render_markdown};
+pub use model::{
+    DailyReport, Entry, Failure, Outcome, Provenance, RunStats, SCHEMA, SourceInfo, Stage,
+};
+pub use paths::{ReportFiles, ReportPaths};
