@@ -38,6 +38,7 @@ fn papers() -> Vec<FakePaper> {
                     .join(" "),
                 upvotes: i["paper"]["upvotes"].as_i64().unwrap_or(0),
                 html: true,
+                html_failures: 0,
                 extra_paragraphs: 40,
             })
             .collect();

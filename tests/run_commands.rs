@@ -115,7 +115,48 @@ async fn the_api_key_is_sent_but_never_logged_or_written() {
         );
     }
     let shown = paperbrief_run(&stand, &d, &[("PAPERBRIEF_API_KEY", secret)], &["config"]).await;
-    assert!(!stdout(&shown).contains(secret));
+    assert!(
+        stdout(&shown).contains("# API key: set from PAPERBRIEF_API_KEY (not shown)"),
+        "{}",
+        stdout(&shown)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_quoting_the_key_in_its_error_never_gets_it_into_a_file_or_the_log() {
+    let script = Script::default().on("2602.00002", vec![Behaviour::EchoKey]);
+    let stand = StandIn::start(
+        DATE,
+        &papers()[..2],
+        FakeLlm::new(script, Duration::ZERO),
+        "m",
+        32_768,
+    )
+    .await;
+    let d = dirs();
+    let secret = "sk-paperbrief-test-7f3a9c";
+    let out = paperbrief_run(
+        &stand,
+        &d,
+        &[("PAPERBRIEF_API_KEY", secret), ("PAPERBRIEF_LOG", "trace")],
+        &["run", "--date", DATE],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let failed = report_json(&d)["entries"][0].clone();
+    assert_eq!(failed["status"], "failed");
+    assert!(
+        failed["reason"]
+            .as_str()
+            .unwrap()
+            .contains("Incorrect API key provided: ***"),
+        "{failed}"
+    );
+    assert!(!stderr(&out).contains(secret) && !stdout(&out).contains(secret));
+    for entry in walk(&d.home) {
+        let text = String::from_utf8_lossy(&std::fs::read(&entry).unwrap()).into_owned();
+        assert!(!text.contains(secret), "{} holds the key", entry.display());
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -199,7 +240,9 @@ async fn dry_run_counts_tokens_without_calling_the_model() {
     let text = stdout(&out);
     assert_eq!(text.lines().count(), 5, "{text}");
     assert!(
-        text.starts_with("# model m, context 32768 (from the server's max_model_len)\n2602.00002v1"),
+        text.starts_with(
+            "# model m, context 32768 (from the server's max_model_len)\n2602.00002v1"
+        ),
         "{text}"
     );
     assert!(text.contains("3 papers,"));

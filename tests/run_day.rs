@@ -206,6 +206,13 @@ async fn faults_end_in_retries_repairs_or_marked_failures() {
     assert!(md.contains("## 📄 Paper Number 7\n\n- **链接**: https://huggingface.co/papers/2602.00007\n- **阅读来源**: HTML\n- **状态**: ⚠️ 简报生成失败（模型回答不合格）"), "{md}");
     assert!(md.contains("**摘要**：Abstract of Paper Number 7."));
     assert!(!md.contains("<script>") && md.contains("&lt;script>alert('x')&lt;/script>"));
+    // Links the model wrote to javascript:/data:/vbscript: keep their text and lose their URL;
+    // an https link stays.
+    for gone in ["javascript:", "data:text/html", "vbscript:"] {
+        assert!(!md.contains(gone), "`{gone}` survived:\n{md}");
+    }
+    assert!(md.contains("点我") && md.contains("见文献。"), "{md}");
+    assert!(md.contains("[仓库](https://github.com/example/x)"), "{md}");
     assert!(
         err.contains(
             "failed 2602.00007 (Answer): the answer is not an acceptable brief: mostly not Chinese"

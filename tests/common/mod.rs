@@ -1,6 +1,6 @@
 //! Shared helpers for the end-to-end tests: run the real binary with a clean environment.
 
-#![allow(dead_code, unreachable_pub)]
+#![allow(dead_code, unreachable_pub, clippy::expect_used)] // test helpers: a panic is the failure report
 
 pub mod day;
 

@@ -53,7 +53,13 @@ pub(crate) async fn run(global: &GlobalArgs, args: &PromptArgs) -> Result<Outcom
     let b = &planned.budget;
     println!(
         "# tokens {} of a {} budget (context {}, max_tokens {}, margin {}); body {} -> {}",
-        p.tokens, p.budget, b.context, b.max_tokens, b.margin, p.body_tokens_before, p.body_tokens_after
+        p.tokens,
+        p.budget,
+        b.context,
+        b.max_tokens,
+        b.margin,
+        p.body_tokens_before,
+        p.body_tokens_after
     );
     if p.cuts.is_empty() {
         println!("# nothing cut");
@@ -64,7 +70,11 @@ pub(crate) async fn run(global: &GlobalArgs, args: &PromptArgs) -> Result<Outcom
             c.reason, c.section, c.tokens_before, c.tokens_after
         );
     }
-    println!("\n=== system ({} tokens)\n{}", count_message(&p.system), p.system);
+    println!(
+        "\n=== system ({} tokens)\n{}",
+        count_message(&p.system),
+        p.system
+    );
     println!("\n=== user ({} tokens)\n{}", count_message(&p.user), p.user);
     Ok(Outcome::Success)
 }

@@ -69,7 +69,10 @@ fn summary(written: &Written) -> String {
     let report = &written.report;
     let s = &report.stats;
     let transient = if s.abstract_transient > 0 {
-        format!(", {} of them because the HTML was temporarily unavailable", s.abstract_transient)
+        format!(
+            ", {} of them because the HTML was temporarily unavailable",
+            s.abstract_transient
+        )
     } else {
         String::new()
     };
@@ -78,7 +81,10 @@ fn summary(written: &Written) -> String {
         report.date, s.papers, s.briefs, s.html, s.abstract_only, s.failed, s.reused
     );
     if s.worked < s.papers {
-        out.push_str(&format!("worked on {} of the day's {} papers\n", s.worked, s.papers));
+        out.push_str(&format!(
+            "worked on {} of the day's {} papers\n",
+            s.worked, s.papers
+        ));
     }
     if s.pending > 0 {
         out.push_str(&format!(
@@ -97,8 +103,15 @@ fn summary(written: &Written) -> String {
             continue;
         };
         if let Some(why) = &source.fallback {
-            let when = if source.fallback_transient { " (a later run tries the HTML again)" } else { "" };
-            out.push_str(&format!("  abstract only {}: {why}{when}\n", entry.paper.id));
+            let when = if source.fallback_transient {
+                " (a later run tries the HTML again)"
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "  abstract only {}: {why}{when}\n",
+                entry.paper.id
+            ));
         }
     }
     if !report.skipped.is_empty() {

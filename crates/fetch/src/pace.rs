@@ -129,9 +129,17 @@ mod tests {
         let gate = Gate::new(Quota::per_minute(NonZeroU32::new(600).unwrap()));
         let start = Instant::now();
         gate.ready_n(NonZeroU32::new(600).unwrap()).await;
-        assert_eq!(start.elapsed(), Duration::ZERO, "a full bucket goes at once");
+        assert_eq!(
+            start.elapsed(),
+            Duration::ZERO,
+            "a full bucket goes at once"
+        );
         gate.ready_n(NonZeroU32::new(50).unwrap()).await;
-        assert_eq!(start.elapsed(), Duration::from_secs(5), "50 tokens refill in 5 s");
+        assert_eq!(
+            start.elapsed(),
+            Duration::from_secs(5),
+            "50 tokens refill in 5 s"
+        );
         // More than the bucket holds waits for a full bucket instead of failing.
         gate.ready_n(NonZeroU32::new(10_000).unwrap()).await;
         assert_eq!(start.elapsed(), Duration::from_secs(65));

@@ -193,9 +193,10 @@ async fn a_page_that_is_not_the_paper_is_transient_and_a_failed_conversion_final
         .mount(&server)
         .await;
     Mock::given(path("/html/2602.99997v1"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(include_str!(
-            "../fixtures/failed_conversion.html"
-        )))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(include_str!("../fixtures/failed_conversion.html")),
+        )
         .mount(&server)
         .await;
     let sources = Sources::from_config(&config(&server, dir.path(), &[]), true).unwrap();

@@ -72,7 +72,11 @@ async fn a_429_carries_its_retry_after_and_is_retried() {
         .with_priority(1)
         .mount(&server)
         .await;
-    let patient = config(&server, dir.path(), &[("sources.retry_max_delay_secs", "0")]);
+    let patient = config(
+        &server,
+        dir.path(),
+        &[("sources.retry_max_delay_secs", "0")],
+    );
     let list = Sources::from_config(&patient, false)
         .unwrap()
         .hf

@@ -95,7 +95,9 @@ impl Day {
             });
         }
         let mut chosen: Vec<usize> = (0..self.papers.len())
-            .filter(|&i| only.is_empty() || only.iter().any(|id| id.base() == self.papers[i].id.base()))
+            .filter(|&i| {
+                only.is_empty() || only.iter().any(|id| id.base() == self.papers[i].id.base())
+            })
             .collect();
         if let Some(n) = limit {
             chosen.truncate(n);
@@ -114,7 +116,11 @@ impl Day {
     /// Resolves the versions of the papers at `chosen` that have none yet, from the export API
     /// (one request per `sources.arxiv_api_batch` papers); versions an earlier run resolved are
     /// kept, so reruns key their work identically. Returns the abstracts the API gave.
-    pub(crate) async fn resolve_versions(&mut self, arxiv: &ArxivClient, chosen: &[usize]) -> Hints {
+    pub(crate) async fn resolve_versions(
+        &mut self,
+        arxiv: &ArxivClient,
+        chosen: &[usize],
+    ) -> Hints {
         let missing: Vec<ArxivId> = chosen
             .iter()
             .map(|&i| &self.papers[i])

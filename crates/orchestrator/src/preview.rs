@@ -94,7 +94,12 @@ async fn plan_one(
 }
 
 /// Plans the prompt of every chosen paper of the day, without calling the model.
-pub(crate) async fn dry_run(services: &Services, day: &Day, chosen: &[usize], hints: Hints) -> DryRun {
+pub(crate) async fn dry_run(
+    services: &Services,
+    day: &Day,
+    chosen: &[usize],
+    hints: Hints,
+) -> DryRun {
     let setup = planning_setup(services).await;
     let mut lines = Vec::with_capacity(chosen.len());
     for &i in chosen {

@@ -35,14 +35,25 @@ pub async fn regenerate(
     date: Option<ReportDate>,
 ) -> Result<Regenerated, OrchestratorError> {
     let day = match date {
-        Some(d) => Some(Day::load(&services.sources().hf, services.store(), services.reports(), d).await?),
+        Some(d) => Some(
+            Day::load(
+                &services.sources().hf,
+                services.store(),
+                services.reports(),
+                d,
+            )
+            .await?,
+        ),
         None => None,
     };
     let paper = match &day {
-        Some(day) => day.find(id).cloned().ok_or_else(|| OrchestratorError::NotInList {
-            id: id.clone(),
-            date: day.date(),
-        })?,
+        Some(day) => day
+            .find(id)
+            .cloned()
+            .ok_or_else(|| OrchestratorError::NotInList {
+                id: id.clone(),
+                date: day.date(),
+            })?,
         None => PaperRef::bare(id.clone()),
     };
     let setup = resolve_model(services.llm(), &services.config().llm).await?;
@@ -73,7 +84,11 @@ pub async fn regenerate(
         }
         return Ok(Regenerated::Standalone(Box::new(entry)));
     };
-    let Some(index) = report.entries.iter().position(|e| e.paper.id.base() == id.base()) else {
+    let Some(index) = report
+        .entries
+        .iter()
+        .position(|e| e.paper.id.base() == id.base())
+    else {
         return Ok(Regenerated::Standalone(Box::new(entry)));
     };
     report.entries[index] = entry.clone();

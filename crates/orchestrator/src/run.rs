@@ -87,14 +87,20 @@ pub async fn run(
         .await;
     day.save(store).await;
     if opts.dry_run {
-        return Ok(RunResult::DryRun(dry_run(services, &day, &chosen, hints).await));
+        return Ok(RunResult::DryRun(
+            dry_run(services, &day, &chosen, hints).await,
+        ));
     }
     let (worker, jobs, others) = plan(services, &day, &chosen, hints, opts.force).await?;
     progress.start(jobs.len());
     let worked: Vec<ArxivId> = jobs.iter().map(|j| j.paper.id.clone()).collect();
     let results = pipeline(Arc::new(worker), jobs, Arc::clone(&progress)).await;
     progress.finish();
-    let stats = run_stats(&results, services.llm().requests_sent() - requests_before, started);
+    let stats = run_stats(
+        &results,
+        services.llm().requests_sent() - requests_before,
+        started,
+    );
     let mut done: BTreeMap<String, Entry> = results
         .into_iter()
         .map(|(e, _)| (e.paper.id.base().to_owned(), e))

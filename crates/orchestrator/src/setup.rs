@@ -94,7 +94,9 @@ fn choose_context(
     configured: Option<NonZeroU32>,
 ) -> (u32, String) {
     match (served, configured.map(NonZeroU32::get)) {
-        (Some((s, from)), Some(c)) if c < s => (c, format!("llm.max_model_len (below {from}, {s})")),
+        (Some((s, from)), Some(c)) if c < s => {
+            (c, format!("llm.max_model_len (below {from}, {s})"))
+        }
         (Some((s, from)), _) => (s, from.to_owned()),
         (None, Some(c)) => (c, "llm.max_model_len".to_owned()),
         (None, None) => (

@@ -288,11 +288,9 @@ impl<'a> Session<'a> {
                 limit: self.context,
                 requested,
             });
-            self.budget = self.budget.stricter(
-                self.prompt.tokens,
-                seen,
-                self.s.settings.retry_budget_ratio,
-            );
+            self.budget =
+                self.budget
+                    .stricter(self.prompt.tokens, seen, self.s.settings.retry_budget_ratio);
             self.replan().await?;
         }
         tracing::info!(target: "paperbrief::llm", "{}: answer cut off; retrying with max_tokens {} and {} prompt tokens at most", self.doc.id, self.max_tokens, self.budget.input());

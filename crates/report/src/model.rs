@@ -77,11 +77,14 @@ impl DailyReport {
         let briefs = count(&|e| matches!(e.outcome, Outcome::Ok { .. }));
         let failed = count(&|e| matches!(e.outcome, Outcome::Failed(_)));
         let pending = count(&|e| matches!(e.outcome, Outcome::Pending));
-        let html = count(&|e| e.source.as_ref().is_some_and(|x| x.kind == SourceKind::Html));
+        let html = count(&|e| {
+            e.source
+                .as_ref()
+                .is_some_and(|x| x.kind == SourceKind::Html)
+        });
         let abstract_only =
             count(&|e| e.source.as_ref().is_some_and(|x| x.kind == SourceKind::Abs));
-        let abstract_transient =
-            count(&|e| e.source.as_ref().is_some_and(SourceInfo::is_degraded));
+        let abstract_transient = count(&|e| e.source.as_ref().is_some_and(SourceInfo::is_degraded));
         let s = &mut self.stats;
         s.papers = self.entries.len();
         (s.briefs, s.failed, s.pending) = (briefs, failed, pending);

@@ -81,8 +81,10 @@ fn neutralize_once(md: &str) -> String {
         .map(|(_, def)| def.span.clone())
         .collect();
     // (range to replace, replacement), collected outermost first.
-    let mut edits: Vec<(std::ops::Range<usize>, String)> =
-        unsafe_defs.into_iter().map(|r| (r, String::new())).collect();
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = unsafe_defs
+        .into_iter()
+        .map(|r| (r, String::new()))
+        .collect();
     let mut open: Vec<(std::ops::Range<usize>, bool, Option<usize>, usize)> = Vec::new();
     for (event, range) in parser.into_offset_iter() {
         match event {

@@ -26,6 +26,8 @@ pub struct FakePaper {
     pub upvotes: i64,
     /// Whether arXiv has HTML for it (else its HTML answers 404).
     pub html: bool,
+    /// Requests for its HTML answered 503 before the page is served (a transient outage).
+    pub html_failures: u64,
     /// Extra paragraphs of body text (to make a long paper).
     pub extra_paragraphs: usize,
 }
@@ -38,6 +40,7 @@ impl FakePaper {
             title: format!("Paper Number {n}"),
             upvotes,
             html: true,
+            html_failures: 0,
             extra_paragraphs: 0,
         }
     }
@@ -85,8 +88,22 @@ impl StandIn {
         model: &str,
         context: u32,
     ) -> Self {
+        Self::start_with_items(date, papers, Vec::new(), llm, model, context).await
+    }
+
+    /// As [`StandIn::start`], with `raw_items` appended to the HF list as they are (items a
+    /// real list may carry that paperbrief cannot use).
+    pub async fn start_with_items(
+        date: &str,
+        papers: &[FakePaper],
+        raw_items: Vec<serde_json::Value>,
+        llm: FakeLlm,
+        model: &str,
+        context: u32,
+    ) -> Self {
         let server = MockServer::start().await;
-        let list: Vec<serde_json::Value> = papers.iter().map(FakePaper::hf_item).collect();
+        let mut list: Vec<serde_json::Value> = papers.iter().map(FakePaper::hf_item).collect();
+        list.extend(raw_items);
         Mock::given(method("GET"))
             .and(path("/api/daily_papers"))
             .and(query_param("date", date))
@@ -100,6 +117,14 @@ impl StandIn {
             .mount(&server)
             .await;
         for p in papers {
+            if p.html_failures > 0 {
+                Mock::given(method("GET"))
+                    .and(path(format!("/html/{}v1", p.id)))
+                    .respond_with(ResponseTemplate::new(503))
+                    .up_to_n_times(p.html_failures)
+                    .mount(&server)
+                    .await;
+            }
             let html = if p.html {
                 ResponseTemplate::new(200).set_body_string(p.html_page())
             } else {

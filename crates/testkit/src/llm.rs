@@ -27,12 +27,15 @@ pub enum Behaviour {
     Overflow,
     /// No answer for this long.
     Hang(Duration),
-    /// A brief whose text carries a script tag.
+    /// A brief whose text carries a script tag and links to `javascript:`, `data:` and
+    /// `vbscript:` URLs (and one honest https link).
     Script,
     /// A 200 whose body is not JSON.
     Garbage,
     /// Exactly this answer.
     Answer(String),
+    /// A 401 whose message quotes the key it was sent, as some hosted APIs do.
+    EchoKey,
 }
 
 /// Per-paper behaviours, consumed one per request; when a paper's list runs out it answers
@@ -141,6 +144,18 @@ impl Respond for FakeLlm {
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_owned),
             });
+        if matches!(behaviour, Behaviour::EchoKey) {
+            let sent = request
+                .headers
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .trim_start_matches("Bearer ")
+                .to_owned();
+            return ResponseTemplate::new(401).set_body_json(json!({"error": {
+                "message": format!("Incorrect API key provided: {sent}. You can find your API key at https://example.org."),
+                "type": "invalid_request_error", "code": "invalid_api_key"}}));
+        }
         asked.answer(behaviour, latency)
     }
 }
@@ -214,10 +229,12 @@ impl Asked {
             }
             Behaviour::English => self.reply(ENGLISH.into(), "stop", latency),
             Behaviour::Script => {
-                let text = good().replace(
-                    "### 5. 实验效果\n",
-                    "### 5. 实验效果\n<script>alert('x')</script> ",
-                );
+                let text = good()
+                    .replace(
+                        "### 5. 实验效果\n",
+                        "### 5. 实验效果\n<script>alert('x')</script> [点我](javascript:alert(1)) ![图](data:text/html;base64,PHNjcmlwdD4=) 见[文献][r]。\n\n[r]: vbscript:msgbox(1)\n\n",
+                    )
+                    .replace("### 4. 主要创新点\n", "### 4. 主要创新点\n代码：[仓库](https://github.com/example/x)\n");
                 self.reply(text, "stop", latency)
             }
             Behaviour::Status(code, retry_after) => {
@@ -234,6 +251,7 @@ impl Asked {
                 ResponseTemplate::new(200).set_body_string("{\"choices\": [{\"mess")
             }
             Behaviour::Answer(text) => self.reply(text, "stop", latency),
+            Behaviour::EchoKey => ResponseTemplate::new(401),
         }
     }
 

@@ -201,7 +201,10 @@ fn algorithm_floats_keep_their_numbered_listing_in_place_and_their_caption() {
     let last = text.find("5: end for").unwrap();
     let after = text.find("The rollouts share a prefix cache.").unwrap();
     assert!(before < listing && listing < last && last < after, "{text}");
-    assert!(text.contains("3: score each candidate by rolling out $k$ steps"), "{text}");
+    assert!(
+        text.contains("3: score each candidate by rolling out $k$ steps"),
+        "{text}"
+    );
     // A listing without LaTeXML's line tags is numbered here.
     assert!(
         text.contains("1: drop the least recently used prefix\n2: keep the prompt prefix pinned"),

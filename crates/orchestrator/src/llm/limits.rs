@@ -27,7 +27,9 @@ impl Limits {
             .and_then(|n| Quota::with_period(Duration::from_secs(60) / n.get() * 101 / 100))
             .map(Gate::new);
         // Tokens are a bucket holding one minute's worth, refilled continuously.
-        let per_token = llm.tokens_per_minute.map(|n| Gate::new(Quota::per_minute(n)));
+        let per_token = llm
+            .tokens_per_minute
+            .map(|n| Gate::new(Quota::per_minute(n)));
         Self {
             in_flight: Semaphore::new(llm.max_concurrency.get() as usize),
             per_request,
@@ -81,10 +83,7 @@ mod tests {
             at.push(start.elapsed());
         }
         // One a second, plus the 1% headroom.
-        assert_eq!(
-            at,
-            [0, 1010, 2020].map(Duration::from_millis).to_vec()
-        );
+        assert_eq!(at, [0, 1010, 2020].map(Duration::from_millis).to_vec());
     }
 
     #[tokio::test(start_paused = true)]
@@ -111,6 +110,9 @@ mod tests {
         tokio::time::sleep(Duration::from_secs(5)).await;
         let released = Instant::now();
         drop(a);
-        assert!(third.await.unwrap() >= released, "a third request went while two were in flight");
+        assert!(
+            third.await.unwrap() >= released,
+            "a third request went while two were in flight"
+        );
     }
 }

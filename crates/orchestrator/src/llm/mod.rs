@@ -11,7 +11,6 @@ use std::time::Duration;
 
 use async_openai::Client;
 use async_openai::config::OpenAIConfig;
-use futures::future::BoxFuture;
 use paperbrief_core::Config;
 use paperbrief_core::env_vars::{OPENAI_API_KEY, PAPERBRIEF_API_KEY};
 use paperbrief_fetch::RetryPolicy;
@@ -20,8 +19,6 @@ use serde_json::{Value, json};
 
 pub use error::{HttpStatusError, LlmError, LlmErrorKind, ResponseTooLarge};
 pub use limits::Limits;
-
-use crate::backend::{ChatOutcome, LlmBackend};
 
 /// The placeholder key sent when none is configured; vLLM without `--api-key` accepts it.
 const PLACEHOLDER_KEY: &str = "EMPTY";
@@ -67,6 +64,15 @@ pub struct ChatRequest {
     pub prompt_tokens: usize,
     /// `response_format`, when structured output is asked for.
     pub response_format: Option<Value>,
+}
+
+/// How one chat request ended, after the client's own retries.
+#[derive(Debug, Clone)]
+pub struct ChatOutcome {
+    /// The answer, or the error that ended the retries.
+    pub result: Result<ChatReply, LlmError>,
+    /// HTTP requests it took (retries included).
+    pub attempts: u32,
 }
 
 /// Token counts the server reported.
@@ -140,6 +146,8 @@ pub struct LlmClient {
     retry: RetryPolicy,
     limits: Limits,
     requests: AtomicU64,
+    /// The key, to keep it out of error messages that quote it.
+    secret: Option<String>,
 }
 
 impl LlmClient {
@@ -161,9 +169,10 @@ impl LlmClient {
                 message: format!("cannot build the HTTP client: {e}"),
                 retry_after: None,
             })?;
+        let secret = api_key.filter(|k| !k.trim().is_empty());
         let openai = OpenAIConfig::new()
             .with_api_base(base_url.clone())
-            .with_api_key(api_key.unwrap_or_else(|| PLACEHOLDER_KEY.to_owned()));
+            .with_api_key(secret.clone().unwrap_or_else(|| PLACEHOLDER_KEY.to_owned()));
         let client = Client::build(http.clone(), openai).with_http_service(
             transport::StatusService::new(http.clone(), llm.max_response_bytes.get()),
         );
@@ -180,6 +189,7 @@ impl LlmClient {
             },
             limits: Limits::from_config(config),
             requests: AtomicU64::new(0),
+            secret,
         })
     }
 
@@ -203,7 +213,7 @@ impl LlmClient {
                     .models()
                     .list_byot::<Value>()
                     .await
-                    .map_err(|e| LlmError::classify(&url, e))
+                    .map_err(|e| self.classify(&url, e))
             })
             .await?;
         let data = list
@@ -264,7 +274,7 @@ impl LlmClient {
                     .chat()
                     .create_byot(body.clone())
                     .await
-                    .map_err(|e| LlmError::classify(&url, e))?;
+                    .map_err(|e| self.classify(&url, e))?;
                 reply(&url, wire)
             })
             .await;
@@ -272,6 +282,16 @@ impl LlmClient {
             result,
             attempts: attempts.into_inner(),
         }
+    }
+
+    /// Classifies a failed call; a server quoting the key back (some answer a 401 with "Incorrect
+    /// API key provided: sk-…") never gets it into a message.
+    fn classify(&self, url: &str, e: async_openai::error::OpenAIError) -> LlmError {
+        let mut err = LlmError::classify(url, e);
+        if let Some(key) = &self.secret {
+            err.message = err.message.replace(key.as_str(), "***");
+        }
+        err
     }
 
     /// The exact body [`LlmClient::chat`] sends for `req`: `extra_body` merged in.
@@ -288,12 +308,6 @@ impl LlmClient {
         }
         merge(&mut body, &self.extra_body);
         body
-    }
-}
-
-impl LlmBackend for LlmClient {
-    fn chat<'a>(&'a self, request: &'a ChatRequest) -> BoxFuture<'a, ChatOutcome> {
-        Box::pin(LlmClient::chat(self, request))
     }
 }
 

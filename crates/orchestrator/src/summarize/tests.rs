@@ -147,7 +147,11 @@ async fn an_answer_cut_off_gets_more_room() {
     let summary = s.summarize(&doc(3), None).await.unwrap();
     let sent = backend.requests();
     assert_eq!((sent[0].max_tokens, sent[1].max_tokens), (2048, 4096));
-    assert_eq!(sent[1].messages.len(), 2, "a fresh conversation, not a repair");
+    assert_eq!(
+        sent[1].messages.len(),
+        2,
+        "a fresh conversation, not a repair"
+    );
     assert_eq!(summary.provenance.max_tokens, 4096);
     // Both answers' tokens are counted.
     assert_eq!(summary.provenance.completion_tokens, 400);
@@ -174,7 +178,10 @@ async fn an_answer_cut_off_with_no_room_left_gets_a_shorter_input() {
 
 #[tokio::test]
 async fn a_missing_section_is_repaired_in_a_second_turn() {
-    let missing = GOOD.replace("### 4. 主要创新点\n1. 新的训练方法。\n2. 新的评测方式。\n\n", "");
+    let missing = GOOD.replace(
+        "### 4. 主要创新点\n1. 新的训练方法。\n2. 新的评测方式。\n\n",
+        "",
+    );
     let backend = Scripted::new(vec![answer(&missing, "stop"), answer(GOOD, "stop")]);
     let s = summarizer(Arc::clone(&backend), 32_768, &[]);
     let summary = s.summarize(&doc(3), None).await.unwrap();
@@ -183,7 +190,11 @@ async fn a_missing_section_is_repaired_in_a_second_turn() {
     assert_eq!(repair.len(), 4);
     assert_eq!(repair[2].role, "assistant");
     assert_eq!(repair[2].content, missing);
-    assert!(repair[3].content.contains("主要创新点"), "{}", repair[3].content);
+    assert!(
+        repair[3].content.contains("主要创新点"),
+        "{}",
+        repair[3].content
+    );
     assert!(sent[1].prompt_tokens > sent[0].prompt_tokens);
     assert_eq!(summary.provenance.repairs, 1);
 }
@@ -219,13 +230,24 @@ async fn english_twice_fails_at_the_answer_stage_and_other_errors_at_the_llm_sta
 async fn json_schema_mode_sends_the_schema_and_reads_json() {
     let json = r#"{"domain":"自然语言处理。","contribution":"提出一种新方法，准确率提升 12.5%。","guide":"输入论文所述数据，输出预测。","innovations":"新的训练方法与评测方式。","results":"在基准上达到 91.3%。"}"#;
     let backend = Scripted::new(vec![answer(json, "stop")]);
-    let s = summarizer(Arc::clone(&backend), 32_768, &[("llm.output", "json_schema")]);
+    let s = summarizer(
+        Arc::clone(&backend),
+        32_768,
+        &[("llm.output", "json_schema")],
+    );
     let summary = s.summarize(&doc(3), None).await.unwrap();
     let sent = backend.requests();
     assert_eq!(
         sent[0].response_format.as_ref().unwrap()["type"],
         "json_schema"
     );
-    assert_eq!(summary.provenance.output, paperbrief_core::OutputMode::JsonSchema);
-    assert!(summary.brief.warnings.is_empty(), "{:?}", summary.brief.warnings);
+    assert_eq!(
+        summary.provenance.output,
+        paperbrief_core::OutputMode::JsonSchema
+    );
+    assert!(
+        summary.brief.warnings.is_empty(),
+        "{:?}",
+        summary.brief.warnings
+    );
 }
