@@ -8,7 +8,9 @@ mod common;
 
 use std::time::Duration;
 
-use common::day::{DATE, chat_requests, dirs, paperbrief_run, papers, read, report_json, walk};
+use common::day::{
+    DATE, chat_requests, dirs, entry_of, paperbrief_run, papers, read, report_json, walk,
+};
 use common::{stderr, stdout};
 use paperbrief_testkit::{FakeLlm, FakePaper, Script, StandIn};
 use serde_json::json;
@@ -36,16 +38,6 @@ async fn hits(stand: &StandIn, path: &str) -> usize {
         .count()
 }
 
-fn entry(json: &serde_json::Value, id: &str) -> serde_json::Value {
-    json["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["paper"]["id"] == id)
-        .unwrap()
-        .clone()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_transient_fallback_heals_on_the_next_run_and_nothing_else_is_redone() {
     // 2602.00004's HTML answers 503 to all 4 attempts of the first run, then recovers.
@@ -56,7 +48,7 @@ async fn a_transient_fallback_heals_on_the_next_run_and_nothing_else_is_redone()
     let first = paperbrief_run(&stand, &d, &[], &["run", "--date", DATE]).await;
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
     let json = report_json(&d);
-    let degraded = entry(&json, "2602.00004");
+    let degraded = entry_of(&json, "2602.00004");
     assert_eq!(degraded["source"]["kind"], "Abs");
     assert_eq!(degraded["source"]["fallback_transient"], true);
     assert!(
@@ -67,7 +59,7 @@ async fn a_transient_fallback_heals_on_the_next_run_and_nothing_else_is_redone()
     );
     // A 404 is final: no `fallback_transient` at all.
     assert!(
-        entry(&json, "2602.00003")["source"]
+        entry_of(&json, "2602.00003")["source"]
             .get("fallback_transient")
             .is_none()
     );
@@ -109,7 +101,7 @@ async fn a_transient_fallback_heals_on_the_next_run_and_nothing_else_is_redone()
     );
     assert_eq!(hits(&stand, "/html/2602.00002v1").await, html2_before);
     let json = report_json(&d);
-    let healed = entry(&json, "2602.00004");
+    let healed = entry_of(&json, "2602.00004");
     assert_eq!(healed["source"]["kind"], "Html");
     assert!(healed["source"].get("fallback").is_none());
     assert_eq!(healed["status"], "ok");
@@ -152,7 +144,7 @@ async fn a_fallback_still_failing_keeps_its_brief_and_force_redoes_from_the_sour
     assert_eq!(forced.status.code(), Some(0), "{}", stderr(&forced));
     assert_eq!(chat_requests(&stand), before + 1);
     let json = report_json(&d);
-    assert_eq!(entry(&json, "2602.00004")["source"]["kind"], "Html");
+    assert_eq!(entry_of(&json, "2602.00004")["source"]["kind"], "Html");
     assert_eq!(
         json["entries"].as_array().unwrap().len(),
         6,

@@ -8,7 +8,9 @@ mod common;
 
 use std::time::Duration;
 
-use common::day::{DATE, chat_requests, dirs, paperbrief_run, papers, read, report_json, walk};
+use common::day::{
+    DATE, assert_secret_absent, chat_requests, dirs, paperbrief_run, papers, read, report_json,
+};
 use common::{stderr, stdout};
 use paperbrief_testkit::{Behaviour, FakeLlm, FakePaper, Script, StandIn};
 
@@ -105,15 +107,7 @@ async fn the_api_key_is_sent_but_never_logged_or_written() {
             .iter()
             .all(|r| r.authorization.as_deref() == Some(&format!("Bearer {secret}")))
     );
-    assert!(!stderr(&out).contains(secret) && !stdout(&out).contains(secret));
-    for entry in walk(&d.home) {
-        let bytes = std::fs::read(&entry).unwrap();
-        assert!(
-            !String::from_utf8_lossy(&bytes).contains(secret),
-            "{} holds the key",
-            entry.display()
-        );
-    }
+    assert_secret_absent(&out, &d.home, secret);
     let shown = paperbrief_run(&stand, &d, &[("PAPERBRIEF_API_KEY", secret)], &["config"]).await;
     assert!(
         stdout(&shown).contains("# API key: set from PAPERBRIEF_API_KEY (not shown)"),
@@ -152,11 +146,7 @@ async fn a_server_quoting_the_key_in_its_error_never_gets_it_into_a_file_or_the_
             .contains("Incorrect API key provided: ***"),
         "{failed}"
     );
-    assert!(!stderr(&out).contains(secret) && !stdout(&out).contains(secret));
-    for entry in walk(&d.home) {
-        let text = String::from_utf8_lossy(&std::fs::read(&entry).unwrap()).into_owned();
-        assert!(!text.contains(secret), "{} holds the key", entry.display());
-    }
+    assert_secret_absent(&out, &d.home, secret);
 }
 
 #[tokio::test(flavor = "multi_thread")]

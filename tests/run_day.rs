@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::day::{DATE, chat_requests, dirs, paperbrief_run, papers, read, report_json};
+use common::day::{DATE, chat_requests, dirs, entry_of, paperbrief_run, papers, read, report_json};
 use common::{pairs, paperbrief, stderr};
 use paperbrief_testkit::{Behaviour, FakeLlm, FakePaper, Script, StandIn};
 
@@ -153,15 +153,7 @@ async fn faults_end_in_retries_repairs_or_marked_failures() {
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     let json = report_json(&d);
-    let by_id = |id: &str| {
-        json["entries"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|e| e["paper"]["id"] == id)
-            .unwrap()
-            .clone()
-    };
+    let by_id = |id: &str| entry_of(&json, id);
     for (id, attempts) in [
         ("2602.00001", 2),
         ("2602.00002", 3),

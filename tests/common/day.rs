@@ -76,3 +76,23 @@ pub fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// The entry of paper `id` in a report's JSON.
+pub fn entry_of(json: &serde_json::Value, id: &str) -> serde_json::Value {
+    json["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["paper"]["id"] == id)
+        .unwrap_or_else(|| panic!("no entry for {id}"))
+        .clone()
+}
+
+/// Asserts that no output of `out` and no file under `home` holds `secret`.
+pub fn assert_secret_absent(out: &std::process::Output, home: &Path, secret: &str) {
+    assert!(!super::stderr(out).contains(secret) && !super::stdout(out).contains(secret));
+    for entry in walk(home) {
+        let text = String::from_utf8_lossy(&std::fs::read(&entry).unwrap()).into_owned();
+        assert!(!text.contains(secret), "{} holds the key", entry.display());
+    }
+}

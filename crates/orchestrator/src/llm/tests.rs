@@ -34,6 +34,11 @@ fn request(model: &str) -> ChatRequest {
     }
 }
 
+/// A client without a key for `server`, with `extra` settings.
+fn client(server: &MockServer, extra: &[(&str, &str)]) -> LlmClient {
+    LlmClient::new(&config(server, extra), None).unwrap()
+}
+
 /// One chat call: its result and how many requests it took.
 async fn ask(client: &LlmClient, model: &str) -> (Result<ChatReply, LlmError>, u32) {
     let outcome = client.chat(&request(model)).await;
@@ -93,7 +98,7 @@ async fn without_a_key_the_placeholder_is_sent() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = LlmClient::new(&config(&server, &[]), None).unwrap();
+    let client = client(&server, &[]);
     let (reply, _) = ask(&client, "m").await;
     // An unknown finish reason is kept, not an error.
     assert_eq!(reply.unwrap().finish_reason.as_deref(), Some("eos_token"));
@@ -122,17 +127,13 @@ async fn a_429_and_a_503_are_retried_and_retry_after_is_read() {
         .respond_with(ResponseTemplate::new(200).set_body_json(completion("好", "stop")))
         .mount(&server)
         .await;
-    let once = LlmClient::new(&config(&server, &[("llm.max_attempts", "1")]), None).unwrap();
+    let once = client(&server, &[("llm.max_attempts", "1")]);
     let (reply, _) = ask(&once, "m").await;
     let err = reply.unwrap_err();
     assert_eq!(err.kind, LlmErrorKind::Transient);
     assert_eq!(err.retry_after, Some(Duration::from_secs(7)));
     // Waits capped to nothing, so the test does not sleep.
-    let client = LlmClient::new(
-        &config(&server, &[("sources.retry_max_delay_secs", "0")]),
-        None,
-    )
-    .unwrap();
+    let client = client(&server, &[("sources.retry_max_delay_secs", "0")]);
     let (reply, attempts) = ask(&client, "m").await;
     assert!(reply.is_ok());
     assert_eq!(attempts, 3);
@@ -151,22 +152,14 @@ async fn a_runaway_answer_is_refused_while_streaming_and_retried() {
         .respond_with(ResponseTemplate::new(200).set_body_json(completion("好", "stop")))
         .mount(&server)
         .await;
-    let client = LlmClient::new(
-        &config(&server, &[("llm.max_response_bytes", "100000")]),
-        None,
-    )
-    .unwrap();
+    let client = client(&server, &[("llm.max_response_bytes", "100000")]);
     let (reply, attempts) = ask(&client, "m").await;
     assert_eq!(reply.unwrap().content, "好");
     assert_eq!(attempts, 3, "two oversized answers, then a good one");
-    let strict = LlmClient::new(
-        &config(
-            &server,
-            &[("llm.max_response_bytes", "100"), ("llm.max_attempts", "1")],
-        ),
-        None,
-    )
-    .unwrap();
+    let strict = client(
+        &server,
+        &[("llm.max_response_bytes", "100"), ("llm.max_attempts", "1")],
+    );
     let (reply, _) = ask(&strict, "m").await;
     let err = reply.unwrap_err();
     assert_eq!(err.kind, LlmErrorKind::Transient);
@@ -183,7 +176,7 @@ async fn errors_are_classified_from_the_status_not_the_library() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = LlmClient::new(&config(&server, &[]), None).unwrap();
+    let client = client(&server, &[]);
     let (reply, attempts) = ask(&client, "m").await;
     let err = reply.unwrap_err();
     assert_eq!(
@@ -200,7 +193,7 @@ async fn errors_are_classified_from_the_status_not_the_library() {
         .respond_with(ResponseTemplate::new(200).set_body_string("{\"choices\": ["))
         .mount(&garbage)
         .await;
-    let client = LlmClient::new(&config(&garbage, &[]), None).unwrap();
+    let client = client(&garbage, &[]);
     let (reply, attempts) = ask(&client, "m").await;
     assert_eq!(reply.unwrap_err().kind, LlmErrorKind::Transient);
     assert_eq!(attempts, 3, "a malformed reply is retried");
@@ -212,7 +205,7 @@ async fn errors_are_classified_from_the_status_not_the_library() {
         )
         .mount(&auth)
         .await;
-    let client = LlmClient::new(&config(&auth, &[]), None).unwrap();
+    let client = client(&auth, &[]);
     let (reply, _) = ask(&client, "m").await;
     let err = reply.unwrap_err();
     assert_eq!(err.kind, LlmErrorKind::Unauthorized);
@@ -230,14 +223,10 @@ async fn a_hanging_server_times_out() {
         )
         .mount(&server)
         .await;
-    let client = LlmClient::new(
-        &config(
-            &server,
-            &[("llm.timeout_secs", "1"), ("llm.max_attempts", "2")],
-        ),
-        None,
-    )
-    .unwrap();
+    let client = client(
+        &server,
+        &[("llm.timeout_secs", "1"), ("llm.max_attempts", "2")],
+    );
     let (reply, attempts) = ask(&client, "m").await;
     let err = reply.unwrap_err();
     assert_eq!(err.kind, LlmErrorKind::Transient);
@@ -261,7 +250,7 @@ async fn models_and_contexts_are_read_from_vllm_and_llama_cpp() {
         )
         .mount(&server)
         .await;
-    let client = LlmClient::new(&config(&server, &[]), None).unwrap();
+    let client = client(&server, &[]);
     let models = client.models().await.unwrap();
     assert_eq!(
         models[0],

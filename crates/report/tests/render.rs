@@ -1,0 +1,147 @@
+//! The Markdown of a report holding every kind of entry: a brief read from HTML, one read from
+//! the abstract because the HTML was temporarily unavailable, a failure, a pending paper, and
+//! list items that could not be used — reviewed as a snapshot.
+
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
+use paperbrief_core::{ArxivId, OutputMode, PaperRef, ReportDate, SkippedItem, SourceKind};
+use paperbrief_prompt::Brief;
+use paperbrief_report::{
+    DailyReport, Entry, Failure, Outcome, Provenance, ReportPaths, SourceInfo, Stage,
+    render_markdown,
+};
+
+fn paper(n: u32, upvotes: i64) -> PaperRef {
+    let mut p = PaperRef::bare(ArxivId::parse(&format!("2602.{n:05}")).unwrap());
+    p.title = format!("Paper {n}");
+    p.upvotes = upvotes;
+    p.abstract_text = format!("Abstract of paper {n}.");
+    p.list_date = ReportDate::parse("2026-02-10").unwrap();
+    p
+}
+
+fn source(n: u32, kind: SourceKind, fallback: Option<&str>, transient: bool) -> SourceInfo {
+    SourceInfo {
+        kind,
+        url: format!("https://arxiv.org/html/2602.{n:05}v1"),
+        id: ArxivId::parse(&format!("2602.{n:05}v1")).unwrap(),
+        fallback: fallback.map(str::to_owned),
+        fallback_transient: transient,
+        cuts: Vec::new(),
+    }
+}
+
+fn ok(brief: &str) -> Outcome {
+    Outcome::Ok {
+        brief: Brief::parse(brief).unwrap(),
+        provenance: Provenance {
+            model: "m".into(),
+            template_id: "brief.zh.md@0".into(),
+            prompt_tokens: 1,
+            completion_tokens: 1,
+            prompt_tokens_estimate: 1,
+            attempts: 1,
+            repairs: 0,
+            latency_ms: 1,
+            finish_reason: Some("stop".into()),
+            temperature: 0.3,
+            max_tokens: 2048,
+            output: OutputMode::Text,
+        },
+    }
+}
+
+const BRIEF: &str = "### 1. 应用领域\n机器学习。\n### 2. 一句话核心贡献\n提出新方法，准确率提升 12.5%。\n### 3. 使用指南\n输入数据，输出预测。\n### 4. 主要创新点\n新的训练方法，见 [代码](https://github.com/x/y)。\n### 5. 实验效果\n达到 91.3%，[点我](javascript:alert(1))。\n";
+
+fn report() -> DailyReport {
+    let mut r = DailyReport::new(ReportDate::parse("2026-02-10").unwrap());
+    r.entries = vec![
+        Entry {
+            paper: paper(1, 30),
+            source: Some(source(1, SourceKind::Html, None, false)),
+            outcome: ok(BRIEF),
+        },
+        Entry {
+            paper: paper(2, 20),
+            source: Some(source(
+                2,
+                SourceKind::Abs,
+                Some("HTML temporarily unavailable: answered HTTP 503"),
+                true,
+            )),
+            outcome: ok(BRIEF),
+        },
+        Entry {
+            paper: paper(3, 10),
+            source: Some(source(
+                3,
+                SourceKind::Abs,
+                Some("no HTML version on arXiv (404)"),
+                false,
+            )),
+            outcome: Outcome::Failed(Failure {
+                stage: Stage::Answer,
+                reason: "the answer is not an acceptable brief: <b>mostly not Chinese</b>".into(),
+            }),
+        },
+        Entry::pending(paper(4, 5)),
+    ];
+    r.skipped = vec![
+        SkippedItem {
+            raw_id: Some("../x`y".into()),
+            title: Some("[t](javascript:a)".into()),
+            reason: "invalid arXiv id".into(),
+        },
+        SkippedItem {
+            raw_id: None,
+            title: None,
+            reason: "missing field `paper`".into(),
+        },
+    ];
+    r.recount();
+    r
+}
+
+#[test]
+fn every_kind_of_entry_renders_in_the_report_frame() {
+    let r = report();
+    assert_eq!(
+        (
+            r.stats.briefs,
+            r.stats.failed,
+            r.stats.pending,
+            r.stats.skipped
+        ),
+        (2, 1, 1, 2)
+    );
+    assert_eq!(r.stats.abstract_transient, 1);
+    assert!(!r.is_complete());
+    insta::assert_snapshot!(render_markdown(&r));
+}
+
+#[test]
+fn reports_round_trip_through_their_files_readable_by_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = ReportPaths::new(dir.path().join("reports"));
+    let r = report();
+    let files = paths.write(&r).unwrap();
+    assert_eq!(paths.read_day(r.date).unwrap().unwrap(), r);
+    assert_eq!(
+        std::fs::read_to_string(&files.markdown).unwrap(),
+        render_markdown(&r)
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&files.json).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o044,
+            0o044,
+            "{mode:o}: a report is made to be shared"
+        );
+    }
+    // A version-1 report (no pending, no skipped, no transient flag) still reads.
+    let v1 = r#"{"schema":1,"date":"2026-02-10","source_url":"u","generated_by":"g","entries":[],"stats":{"papers":0,"briefs":0,"failed":0,"html":0,"abstract_only":0,"reused":0,"prompt_tokens":0,"completion_tokens":0,"llm_requests":0,"wall_seconds":0.0}}"#;
+    let old: DailyReport = serde_json::from_str(v1).unwrap();
+    assert!(old.skipped.is_empty() && old.is_complete());
+}
