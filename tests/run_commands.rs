@@ -254,7 +254,7 @@ async fn check_reports_each_part() {
     let text = stdout(&out);
     assert!(
         text.contains(
-            "ok   model: Qwen/Qwen3-8B, context 40960 tokens (from the server's max_model_len)"
+            "ok   model: Qwen/Qwen3-8B, context 40960 tokens per request (from the server's max_model_len)"
         ),
         "{text}"
     );

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use paperbrief_orchestrator::Services;
-use paperbrief_orchestrator::check::check;
+use paperbrief_orchestrator::check::{Status, check};
 use paperbrief_orchestrator::llm::api_key_from_env;
 
 use super::Outcome;
@@ -14,14 +14,14 @@ pub(crate) async fn run(global: &GlobalArgs) -> Result<Outcome> {
     let services = Services::from_config(config, api_key_from_env())?;
     let lines = check(&services).await;
     for l in &lines {
-        println!(
-            "{} {}: {}",
-            if l.ok { "ok  " } else { "FAIL" },
-            l.what,
-            l.detail
-        );
+        let status = match l.status {
+            Status::Ok => "ok  ",
+            Status::Warn => "WARN",
+            Status::Fail => "FAIL",
+        };
+        println!("{status} {}: {}", l.what, l.detail);
     }
-    Ok(if lines.iter().all(|l| l.ok) {
+    Ok(if lines.iter().all(|l| l.status != Status::Fail) {
         Outcome::Success
     } else {
         Outcome::Partial

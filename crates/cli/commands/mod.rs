@@ -22,6 +22,8 @@ pub(crate) enum Outcome {
     Success,
     /// The command finished but some of its work failed (exit code 1).
     Partial,
+    /// Ctrl-C stopped it (exit code 130, as shells report SIGINT).
+    Interrupted,
 }
 
 impl From<Outcome> for ExitCode {
@@ -29,6 +31,7 @@ impl From<Outcome> for ExitCode {
         match o {
             Outcome::Success => ExitCode::SUCCESS,
             Outcome::Partial => ExitCode::from(1),
+            Outcome::Interrupted => ExitCode::from(130),
         }
     }
 }

@@ -25,6 +25,8 @@ pub(crate) async fn run(global: &GlobalArgs, args: &PromptArgs) -> Result<Outcom
             "model": setup.model,
             "context": setup.context,
             "context_source": setup.context_source,
+            "slots": setup.slots,
+            "calibration": setup.calibration.map(|c| serde_json::json!({"server": c.server, "estimate": c.estimate})),
             "budget": p.budget,
             "tokens": p.tokens,
             "cuts": p.cuts,

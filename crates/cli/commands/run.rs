@@ -2,6 +2,7 @@
 
 use std::io::IsTerminal;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result};
 use paperbrief_core::ReportDate;
@@ -27,14 +28,54 @@ pub(crate) async fn run(global: &GlobalArgs, args: &RunArgs) -> Result<Outcome> 
     run_day(&services, &opts, global.quiet).await
 }
 
-/// Runs one day and prints what happened; the outcome is the exit status.
+/// Counts the papers finished, for the line Ctrl-C prints.
+struct Counting {
+    inner: Arc<dyn Progress>,
+    done: AtomicUsize,
+}
+
+impl Progress for Counting {
+    fn start(&self, total: usize) {
+        self.inner.start(total);
+    }
+    fn fetched(&self, id: &str, kind: Option<paperbrief_core::SourceKind>) {
+        self.inner.fetched(id, kind);
+    }
+    fn finished(&self, entry: &paperbrief_report::Entry, reused: bool, seconds: f64) {
+        if matches!(entry.outcome, EntryOutcome::Ok { .. }) {
+            self.done.fetch_add(1, Ordering::Relaxed);
+        }
+        self.inner.finished(entry, reused, seconds);
+    }
+    fn finish(&self) {
+        self.inner.finish();
+    }
+}
+
+/// Runs one day and prints what happened; the outcome is the exit status. Ctrl-C stops it with
+/// one line saying what was kept.
 async fn run_day(services: &Services, opts: &RunOptions, quiet: bool) -> Result<Outcome> {
-    let progress: Arc<dyn Progress> = if std::io::stderr().is_terminal() && !quiet {
+    let inner: Arc<dyn Progress> = if std::io::stderr().is_terminal() && !quiet {
         Arc::new(Bars::default())
     } else {
         Arc::new(LogLines)
     };
-    let result = paperbrief_orchestrator::run(services, opts, progress).await?;
+    let progress = Arc::new(Counting {
+        inner,
+        done: AtomicUsize::new(0),
+    });
+    let result = tokio::select! {
+        result = paperbrief_orchestrator::run(services, opts, Arc::clone(&progress) as Arc<dyn Progress>) => result?,
+        _ = tokio::signal::ctrl_c() => {
+            progress.finish();
+            eprintln!(
+                "\ninterrupted: {} briefs finished in this run are kept (with every text read); `paperbrief run --date {}` finishes the rest and redoes nothing",
+                progress.done.load(Ordering::Relaxed),
+                opts.date
+            );
+            return Ok(Outcome::Interrupted);
+        }
+    };
     Ok(match result {
         RunResult::Empty => {
             eprintln!(
@@ -189,6 +230,7 @@ pub(crate) async fn backfill(global: &GlobalArgs, args: &BackfillArgs) -> Result
                 dry_run: false,
             };
             match run_day(&services, &opts, global.quiet).await {
+                Ok(Outcome::Interrupted) => return Ok(Outcome::Interrupted),
                 Ok(Outcome::Partial) => outcome = Outcome::Partial,
                 Ok(Outcome::Success) => {}
                 Err(e) => {

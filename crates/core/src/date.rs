@@ -27,10 +27,20 @@ impl ReportDate {
         if !shape_ok {
             return Err(err());
         }
-        let date = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| err())?;
-        if !(2000..2200).contains(&chrono::Datelike::year(&date)) {
-            return Err(err());
+        let no_such = |reason: String| CoreError::NoSuchDate {
+            input: input.to_owned(),
+            reason,
+        };
+        let field = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
+        let (year, month, day) = (field(0..4), field(5..7), field(8..10));
+        if !(2000..2200).contains(&year) {
+            return Err(no_such(format!("the year {year} is outside 2000–2199")));
         }
+        if !(1..=12).contains(&month) {
+            return Err(no_such(format!("there is no month {month:02}")));
+        }
+        let date = NaiveDate::from_ymd_opt(year as i32, month, day)
+            .ok_or_else(|| no_such(format!("{year}-{month:02} has no day {day:02}")))?;
         Ok(Self(date))
     }
 
@@ -101,18 +111,25 @@ mod tests {
             "2026-2-10",
             "2026/02/10",
             "20260210",
-            "2026-02-30",
-            "2025-02-29",
-            "2026-13-01",
             "yesterday",
             "",
-            "1999-12-31",
             "2026-02-10T00:00",
             "+026-02-10",
         ] {
             let e = ReportDate::parse(bad).expect_err(bad);
             assert!(e.to_string().contains("expected YYYY-MM-DD"), "{e}");
             assert!(e.to_string().contains(&format!("`{bad}`")), "{e}");
+        }
+        // Well written, but no such day: the message says which part is impossible.
+        for (bad, why) in [
+            ("2026-02-30", "2026-02 has no day 30"),
+            ("2025-02-29", "2025-02 has no day 29"),
+            ("2026-13-01", "there is no month 13"),
+            ("2026-04-00", "2026-04 has no day 00"),
+            ("1999-12-31", "the year 1999 is outside 2000–2199"),
+        ] {
+            let e = ReportDate::parse(bad).expect_err(bad).to_string();
+            assert_eq!(e, format!("invalid date `{bad}`: {why}"));
         }
     }
 

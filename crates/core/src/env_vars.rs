@@ -16,6 +16,9 @@ pub const PAPERBRIEF_CONFIG: &str = "PAPERBRIEF_CONFIG";
 /// A `tracing` filter for the logs, e.g. `debug` or `paperbrief_fetch=trace`.
 pub const PAPERBRIEF_LOG: &str = "PAPERBRIEF_LOG";
 
+/// Any non-empty value turns coloured log output off (<https://no-color.org>).
+pub const NO_COLOR: &str = "NO_COLOR";
+
 /// The prefix of every paperbrief variable.
 pub const PREFIX: &str = "PAPERBRIEF_";
 

@@ -14,11 +14,19 @@ pub enum CoreError {
         /// What was wrong with it.
         reason: String,
     },
-    /// A date that is not `YYYY-MM-DD` or not a real calendar day.
+    /// A date that is not written `YYYY-MM-DD`.
     #[error("invalid date `{input}`: expected YYYY-MM-DD, e.g. 2026-02-10")]
     InvalidDate {
         /// What was given.
         input: String,
+    },
+    /// A date written `YYYY-MM-DD` that no calendar has (`2026-02-30`), or outside 2000–2199.
+    #[error("invalid date `{input}`: {reason}")]
+    NoSuchDate {
+        /// What was given.
+        input: String,
+        /// Which part is impossible.
+        reason: String,
     },
     /// A configuration file that cannot be parsed.
     #[error("config file {path}: {message}")]
@@ -27,6 +35,14 @@ pub enum CoreError {
         path: PathBuf,
         /// What the TOML parser or the schema check said.
         message: String,
+    },
+    /// Several keys of one layer that no layer knows, each with its "did you mean".
+    #[error("unknown config keys in {origin}: {}", keys.join(", "))]
+    UnknownKeys {
+        /// Each key, written `` `llm.modle` (did you mean `llm.model`?) ``.
+        keys: Vec<String>,
+        /// The file.
+        origin: String,
     },
     /// A configuration key no layer knows.
     #[error("unknown config key `{key}` in {origin}{hint}")]

@@ -51,6 +51,11 @@ impl PaperRef {
         }
     }
 
+    /// The paper's abstract page on arXiv.
+    pub fn arxiv_url(&self) -> String {
+        format!("https://arxiv.org/abs/{}", self.id.base())
+    }
+
     /// The paper's page on Hugging Face, as the report links it.
     pub fn hf_url(&self) -> String {
         format!("https://huggingface.co/papers/{}", self.id.base())

@@ -121,10 +121,7 @@ impl HttpClient {
 
     /// GET with pacing, size cap and retries. Non-2xx answers are [`FetchError::Status`].
     pub async fn get(&self, url: &Url) -> Result<Page, FetchError> {
-        self.settings
-            .retry
-            .run(&format!("GET {url}"), || self.get_once(url))
-            .await
+        self.settings.retry.run("GET", || self.get_once(url)).await
     }
 
     async fn get_once(&self, url: &Url) -> Result<Page, FetchError> {

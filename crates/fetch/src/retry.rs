@@ -36,7 +36,8 @@ impl RetryPolicy {
 
     /// Runs `op` until it succeeds, fails with a non-transient error, or the attempts run out.
     /// A `Retry-After` on the error replaces the computed delay (capped at `max_delay`).
-    /// `what` names the operation in the log line of each retry.
+    /// `what` names the operation (`GET`, `chat completion`) in the log line of each retry; the
+    /// error names the URL.
     pub async fn run<T, E, F, Fut>(&self, what: &str, op: F) -> Result<T, E>
     where
         F: FnMut() -> Fut,
@@ -50,7 +51,7 @@ impl RetryPolicy {
                 planned.map(|d| e.retry_after().map_or(d, |ra| ra.min(max)))
             })
             .notify(|e: &E, d: Duration| {
-                tracing::warn!(target: "paperbrief::retry", "{what}: {e}; retrying in {:.1}s", d.as_secs_f64());
+                tracing::warn!(target: "paperbrief::retry", "{what} failed: {e}; retrying in {:.1}s", d.as_secs_f64());
             })
             .await
     }

@@ -5,16 +5,34 @@
 use futures::future::BoxFuture;
 
 pub use crate::llm::ChatOutcome;
-use crate::llm::{ChatRequest, LlmClient};
+use crate::llm::{ChatRequest, LlmClient, Message};
 
 /// Something that answers chat completions.
 pub trait LlmBackend: Send + Sync + std::fmt::Debug {
     /// Answers one request (retrying transient failures as the backend sees fit).
     fn chat<'a>(&'a self, request: &'a ChatRequest) -> BoxFuture<'a, ChatOutcome>;
+
+    /// The server's own count of a conversation's prompt tokens, when it can say.
+    fn count_tokens<'a>(
+        &'a self,
+        model: &'a str,
+        messages: &'a [Message],
+    ) -> BoxFuture<'a, Option<usize>> {
+        let _ = (model, messages);
+        Box::pin(async { None })
+    }
 }
 
 impl LlmBackend for LlmClient {
     fn chat<'a>(&'a self, request: &'a ChatRequest) -> BoxFuture<'a, ChatOutcome> {
         Box::pin(LlmClient::chat(self, request))
+    }
+
+    fn count_tokens<'a>(
+        &'a self,
+        model: &'a str,
+        messages: &'a [Message],
+    ) -> BoxFuture<'a, Option<usize>> {
+        Box::pin(LlmClient::count_tokens(self, model, messages))
     }
 }

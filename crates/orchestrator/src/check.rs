@@ -7,31 +7,39 @@ use paperbrief_core::ReportDate;
 
 use crate::llm::{ChatRequest, LlmClient, Message};
 use crate::services::Services;
-use crate::setup::resolve_model_from;
+use crate::setup::{ModelSetup, calibrate, resolve_model_from};
+
+/// How a check went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// It works.
+    Ok,
+    /// It works, but a setting should change.
+    Warn,
+    /// It does not work; the detail says what to fix.
+    Fail,
+}
 
 /// One line of the check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckLine {
     /// What was checked.
     pub what: String,
-    /// Whether it worked.
-    pub ok: bool,
+    /// How it went.
+    pub status: Status,
     /// What was found, or what to fix.
     pub detail: String,
 }
 
 fn line(what: impl Into<String>, result: Result<String, String>) -> CheckLine {
-    match result {
-        Ok(detail) => CheckLine {
-            what: what.into(),
-            ok: true,
-            detail,
-        },
-        Err(detail) => CheckLine {
-            what: what.into(),
-            ok: false,
-            detail,
-        },
+    let (status, detail) = match result {
+        Ok(detail) => (Status::Ok, detail),
+        Err(detail) => (Status::Fail, detail),
+    };
+    CheckLine {
+        what: what.into(),
+        status,
+        detail,
     }
 }
 
@@ -39,10 +47,10 @@ fn line(what: impl Into<String>, result: Result<String, String>) -> CheckLine {
 pub async fn check(services: &Services) -> Vec<CheckLine> {
     let mut lines = Vec::new();
     let (llm, config) = (services.llm(), services.config());
-    let base = llm.base_url().to_owned();
     let models = llm.models().await;
+    let reachable = models.is_ok();
     lines.push(line(
-        format!("LLM endpoint {base}"),
+        format!("LLM endpoint {}", llm.base_url()),
         match &models {
             Ok(m) if m.is_empty() => Err("answers, but lists no models; set llm.model".into()),
             Ok(m) => Ok(format!(
@@ -57,16 +65,23 @@ pub async fn check(services: &Services) -> Vec<CheckLine> {
         },
     ));
     match resolve_model_from(llm, &config.llm, models).await {
-        Ok(setup) => {
+        Ok(mut setup) => {
             lines.push(line(
                 "model",
                 Ok(format!(
-                    "{}, context {} tokens (from {})",
+                    "{}, context {} tokens per request (from {})",
                     setup.model, setup.context, setup.context_source
                 )),
             ));
+            lines.push(slots(&setup, config.llm.max_concurrency.get()));
+            calibrate(llm, services.planner(), &mut setup).await;
+            lines.push(tokens(&setup));
             lines.push(completion(llm, &setup.model).await);
         }
+        Err(_) if !reachable => lines.push(line(
+            "model",
+            Err("not checked: the endpoint cannot be used".into()),
+        )),
         Err(e) => lines.push(line("model", Err(e.to_string()))),
     }
     let today = ReportDate::today_utc();
@@ -127,6 +142,52 @@ async fn completion(llm: &LlmClient, model: &str) -> CheckLine {
                 )
             })
             .map_err(|e| e.to_string()),
+    )
+}
+
+/// The server's slots against `llm.max_concurrency`.
+fn slots(setup: &ModelSetup, max_concurrency: u32) -> CheckLine {
+    let Some(n) = setup.slots else {
+        return line(
+            "slots",
+            Ok(format!(
+                "the server does not say; up to {max_concurrency} requests at once (llm.max_concurrency)"
+            )),
+        );
+    };
+    let mut detail = format!("{n} requests at once, {} tokens each", setup.context);
+    let fit = setup.fitting_requests().unwrap_or(n);
+    if let Some(cache) = setup.shared_cache {
+        detail.push_str(&format!(
+            ", sharing one {cache}-token KV cache: {fit} request(s) of {} tokens fit at once (a lower llm.max_model_len lets more run)",
+            setup.context
+        ));
+    }
+    if max_concurrency > fit {
+        return CheckLine {
+            what: "slots".into(),
+            status: Status::Warn,
+            detail: format!(
+                "{detail}; llm.max_concurrency is {max_concurrency}, so paperbrief sends at most {fit} at once (set llm.max_concurrency = {fit} to say so)"
+            ),
+        };
+    }
+    line("slots", Ok(detail))
+}
+
+/// How the server counts tokens against our estimate.
+fn tokens(setup: &ModelSetup) -> CheckLine {
+    line(
+        "token count",
+        Ok(match setup.calibration {
+            Some(c) => format!(
+                "the server counts {} tokens for the prompt's fixed part where paperbrief estimates {}: budgets leave {} for the difference",
+                c.server,
+                c.estimate,
+                c.overhead()
+            ),
+            None => "the server offers no /tokenize; budgets rely on the safety margin".into(),
+        }),
     )
 }
 

@@ -39,6 +39,16 @@ pub enum OrchestratorError {
         /// The models URL.
         url: String,
     },
+    /// `llm.model` names a model the endpoint does not serve.
+    #[error("model `{model}` is not served by {url}; it serves: {}; set llm.model to one of them", served.join(", "))]
+    ModelNotServed {
+        /// The configured model.
+        model: String,
+        /// The models URL.
+        url: String,
+        /// What it serves.
+        served: Vec<String>,
+    },
     /// A paper asked for by id is not in the day's list.
     #[error("{id} is not in the Hugging Face list for {date}")]
     NotInList {

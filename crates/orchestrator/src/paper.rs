@@ -112,10 +112,7 @@ pub(crate) async fn process(worker: &Worker, job: Job, progress: &dyn Progress) 
         Ok(s) => s,
         Err(reason) => {
             progress.fetched(id.base(), None);
-            let failure = Failure {
-                stage: Stage::Fetch,
-                reason,
-            };
+            let failure = Failure::new(Stage::Fetch, reason, "未能读取论文的原文或摘要");
             return (failed(paper, None, failure), false);
         }
     };
@@ -132,10 +129,11 @@ async fn summarize(
 ) -> (Entry, bool) {
     let mut info = source_info(source);
     let Some(summarizer) = &worker.summarizer else {
-        let failure = Failure {
-            stage: Stage::Llm,
-            reason: "the LLM endpoint could not be reached at setup".into(),
-        };
+        let failure = Failure::new(
+            Stage::Llm,
+            "the LLM endpoint could not be reached at setup",
+            "无法连接模型服务",
+        );
         return (failed(paper, Some(info), failure), false);
     };
     let outcome = match summarizer.summarize(&source.doc, Some(&paper)).await {

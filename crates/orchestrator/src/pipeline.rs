@@ -41,10 +41,11 @@ pub(crate) async fn pipeline(
         .zip(papers)
         .map(|(r, paper)| {
             r.unwrap_or_else(|| {
-                let failure = Failure {
-                    stage: Stage::Llm,
-                    reason: "internal error: the paper's task stopped".into(),
-                };
+                let failure = Failure::new(
+                    Stage::Llm,
+                    "internal error: the paper's task stopped",
+                    "内部错误，处理中断",
+                );
                 let entry = Entry {
                     paper,
                     source: None,

@@ -12,6 +12,7 @@ use paperbrief_prompt::{
 
 use crate::error::OrchestratorError;
 use crate::llm::Message;
+use crate::setup::ModelSetup;
 
 /// Renders prompts: the template, the answer format and the budget settings of `[llm]` and
 /// `[prompt]`.
@@ -54,14 +55,16 @@ impl Planner {
         }
     }
 
-    /// The budget for a model with `context` tokens.
-    pub fn budget(&self, context: u32) -> Budget {
+    /// The budget a request to `setup`'s model has: its context, less the answer, the safety
+    /// margin and the tokens the server counts beyond our estimate (its calibration).
+    pub fn budget(&self, setup: &ModelSetup) -> Budget {
         Budget::new(
-            context as usize,
+            setup.context as usize,
             self.max_tokens,
             self.margin_tokens,
             self.margin_ratio,
         )
+        .with_overhead(setup.overhead())
     }
 
     /// Renders the prompt for `doc` within `budget` (off the async workers: counting tokens of a

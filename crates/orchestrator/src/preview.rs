@@ -11,7 +11,7 @@ use crate::day::{Day, Hints};
 use crate::error::OrchestratorError;
 use crate::paper::source_info;
 use crate::services::Services;
-use crate::setup::{ModelSetup, resolve_model};
+use crate::setup::ModelSetup;
 
 /// One paper's prompt, as `run` would send it.
 #[derive(Debug, Clone)]
@@ -57,7 +57,7 @@ pub struct DryRunLine {
 /// (said in the log).
 async fn planning_setup(services: &Services) -> ModelSetup {
     let llm = &services.config().llm;
-    match resolve_model(services.llm(), llm).await {
+    match services.setup_model().await {
         Ok(setup) => setup,
         Err(e) => {
             let model = llm.model.clone().unwrap_or_else(|| "(not set)".to_owned());
@@ -78,7 +78,7 @@ async fn plan_one(
 ) -> Result<PlannedPrompt, String> {
     let source = services.reader().read(paper, id, hint, false).await?;
     let planner = services.planner();
-    let budget = planner.budget(setup.context);
+    let budget = planner.budget(setup);
     let prompt = planner
         .plan(&source.doc, Some(paper), budget)
         .await
@@ -105,7 +105,7 @@ pub(crate) async fn dry_run(
     for &i in chosen {
         let paper = &day.papers()[i];
         let id = day.version_of(paper);
-        let budget = services.planner().budget(setup.context).input();
+        let budget = services.planner().budget(&setup).input();
         let hint = hints.get(paper.id.base()).cloned();
         let line = match plan_one(services, &setup, paper, &id, hint).await {
             Ok(p) => DryRunLine {

@@ -10,7 +10,6 @@ use crate::error::OrchestratorError;
 use crate::paper::{Job, Worker, process};
 use crate::progress::LogLines;
 use crate::services::Services;
-use crate::setup::resolve_model;
 
 /// What regeneration did.
 #[derive(Debug, Clone)]
@@ -56,7 +55,7 @@ pub async fn regenerate(
             })?,
         None => PaperRef::bare(id.clone()),
     };
-    let setup = resolve_model(services.llm(), &services.config().llm).await?;
+    let setup = services.setup_model().await?;
     let version = match (id.version(), &day) {
         (Some(_), _) => id.clone(),
         (None, _) => latest_version(services, id)

@@ -16,7 +16,6 @@ use crate::pipeline::pipeline;
 use crate::preview::{DryRun, dry_run};
 use crate::progress::Progress;
 use crate::services::Services;
-use crate::setup::resolve_model;
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -124,11 +123,15 @@ fn run_stats(results: &[(Entry, bool)], llm_requests: u64, started: Instant) -> 
         wall_seconds: (started.elapsed().as_secs_f64() * 10.0).round() / 10.0,
         ..RunStats::default()
     };
+    // Every answer the server gave this run counts, accepted or not.
     for (entry, reused) in results {
-        if let (Outcome::Ok { provenance, .. }, false) = (&entry.outcome, reused) {
-            stats.prompt_tokens += u64::from(provenance.prompt_tokens);
-            stats.completion_tokens += u64::from(provenance.completion_tokens);
-        }
+        let (prompt, completion) = match (&entry.outcome, reused) {
+            (Outcome::Ok { provenance: p, .. }, false) => (p.prompt_tokens, p.completion_tokens),
+            (Outcome::Failed(f), _) => (f.prompt_tokens, f.completion_tokens),
+            _ => (0, 0),
+        };
+        stats.prompt_tokens += u64::from(prompt);
+        stats.completion_tokens += u64::from(completion);
     }
     stats
 }
@@ -144,7 +147,7 @@ async fn plan(
     hints: Hints,
     force: bool,
 ) -> Result<(Worker, Vec<Job>, BTreeMap<String, Entry>), OrchestratorError> {
-    let resolved = match resolve_model(services.llm(), &services.config().llm).await {
+    let resolved = match services.setup_model().await {
         Ok(setup) => Ok(setup),
         Err(e) => match &services.config().llm.model {
             Some(configured) => Err((e, configured.clone())),

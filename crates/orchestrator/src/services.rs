@@ -13,7 +13,7 @@ use crate::llm::LlmClient;
 use crate::paper::BriefKeys;
 use crate::planning::Planner;
 use crate::reading::Reader;
-use crate::setup::ModelSetup;
+use crate::setup::{ModelSetup, calibrate, resolve_model};
 use crate::store::Store;
 use crate::summarize::{AnswerSettings, Summarizer};
 
@@ -73,6 +73,14 @@ impl Services {
     /// The store of finished work.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The model and the room it gives, as the server describes itself, with the token estimate
+    /// calibrated against the server's count.
+    pub async fn setup_model(&self) -> Result<ModelSetup, OrchestratorError> {
+        let mut setup = resolve_model(&self.llm, &self.config.llm).await?;
+        calibrate(&self.llm, &self.planner, &mut setup).await;
+        Ok(setup)
     }
 
     pub(crate) fn reader(&self) -> Reader {

@@ -1,25 +1,51 @@
-//! The model to ask and the context to plan for: resolved once per command from what the
-//! server says about itself and what the configuration says.
+//! The model to ask and the room it gives, resolved once per command from what the server says
+//! about itself — the models it serves, its context, llama.cpp's slots — and what the
+//! configuration says; then the token estimate calibrated against the server's own count.
 
 use std::num::NonZeroU32;
 
 use paperbrief_core::config::LlmConfig;
+use paperbrief_core::{ArxivId, SourceDoc, SourceKind};
 
 use crate::error::OrchestratorError;
 use crate::llm::{LlmClient, LlmError, LlmErrorKind, ModelInfo};
+use crate::planning::{Planner, messages};
 
 /// The context assumed when neither the server nor the configuration says.
 pub const FALLBACK_CONTEXT: u32 = 32_768;
 
-/// The model to ask and its context.
+/// The model to ask and the room it gives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModelSetup {
     /// The model name sent with every request.
     pub model: String,
-    /// Its context in tokens.
+    /// The context one request may use, in the server's tokens.
     pub context: u32,
     /// Where the context came from, for the log and `prompt`.
     pub context_source: String,
+    /// Requests the server runs at once (llama.cpp's `total_slots`), when it says.
+    pub slots: Option<u32>,
+    /// The tokens of a KV cache the slots share (llama.cpp's `--kv-unified`), when they do.
+    pub shared_cache: Option<u32>,
+    /// The server's count of the prompt's fixed part against our estimate of it.
+    pub calibration: Option<Calibration>,
+}
+
+/// How the server counts the fixed part of every prompt (instructions, template) against our
+/// tiktoken estimate: the difference is taken from every budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Calibration {
+    /// The server's count.
+    pub server: usize,
+    /// Our estimate.
+    pub estimate: usize,
+}
+
+impl Calibration {
+    /// Tokens the server counts beyond our estimate.
+    pub fn overhead(self) -> usize {
+        self.server.saturating_sub(self.estimate)
+    }
 }
 
 impl ModelSetup {
@@ -31,13 +57,32 @@ impl ModelSetup {
             model,
             context,
             context_source,
+            slots: None,
+            shared_cache: None,
+            calibration: None,
         }
+    }
+
+    /// Requests that may run at once on this server: its slots, and when they share one KV
+    /// cache, as many requests of `context` tokens as it holds (at least one).
+    pub fn fitting_requests(&self) -> Option<u32> {
+        let slots = self.slots?;
+        Some(match self.shared_cache {
+            Some(cache) => slots.min((cache / self.context.max(1)).max(1)),
+            None => slots,
+        })
+    }
+
+    /// Tokens every budget gives up for the server's way of counting.
+    pub fn overhead(&self) -> usize {
+        self.calibration.map_or(0, Calibration::overhead)
     }
 }
 
-/// The model (`llm.model`, else the first the server lists) and its context: the smaller of
-/// what the server gives (vLLM's `max_model_len`, llama.cpp's `n_ctx`) and `llm.max_model_len`;
-/// either one alone; else [`FALLBACK_CONTEXT`], said so.
+/// The model (`llm.model`, which the server must serve, else the first it lists), its context
+/// (the smaller of what the server gives — vLLM's `max_model_len`, llama.cpp's per-slot `n_ctx`
+/// — and `llm.max_model_len`; either alone; else [`FALLBACK_CONTEXT`], said so) and its slots,
+/// which cap the requests in flight.
 pub async fn resolve_model(
     llm: &LlmClient,
     config: &LlmConfig,
@@ -60,32 +105,101 @@ pub async fn resolve_model_from(
         }
         Err(e) => return Err(OrchestratorError::Endpoint(e)),
     };
-    let model = match &config.model {
-        Some(m) => m.clone(),
-        None => models
-            .first()
-            .map(|m| m.id.clone())
-            .ok_or_else(|| OrchestratorError::NoModel {
-                url: format!("{}/models", llm.base_url()),
-            })?,
-    };
+    let model = choose_model(llm, config, &models)?;
+    let props = llm.server_props().await;
     let served = match models
         .iter()
         .find(|m| m.id == model)
         .and_then(|m| m.max_model_len)
     {
         Some(n) => Some((n, "the server's max_model_len")),
-        None => llm
-            .server_context()
-            .await
-            .map(|n| (n, "the server's n_ctx (/props)")),
+        None => props.map(|p| (p.slot_context, "the server's per-request n_ctx (/props)")),
     };
     let (context, context_source) = choose_context(served, config.max_model_len);
-    Ok(ModelSetup {
+    let slots = props.and_then(|p| p.total_slots);
+    // Each slot may use the whole instance context: the slots share one KV cache.
+    let instance = models
+        .iter()
+        .find(|m| m.id == model)
+        .and_then(|m| m.instance_context);
+    let shared_cache = match (props, slots, instance) {
+        (Some(p), Some(n), Some(total))
+            if u64::from(n) * u64::from(p.slot_context) > u64::from(total) =>
+        {
+            Some(total)
+        }
+        _ => None,
+    };
+    let setup = ModelSetup {
         model,
         context,
         context_source,
-    })
+        slots,
+        shared_cache,
+        calibration: None,
+    };
+    if let Some(n) = setup.fitting_requests() {
+        llm.limits().concurrency().cap(n as usize);
+    }
+    Ok(setup)
+}
+
+/// `llm.model` when the server serves it (by name or alias), else the first model listed.
+fn choose_model(
+    llm: &LlmClient,
+    config: &LlmConfig,
+    models: &[ModelInfo],
+) -> Result<String, OrchestratorError> {
+    let url = format!("{}/models", llm.base_url());
+    match &config.model {
+        Some(m)
+            if models.is_empty() || models.iter().any(|x| &x.id == m || x.aliases.contains(m)) =>
+        {
+            Ok(m.clone())
+        }
+        Some(m) => Err(OrchestratorError::ModelNotServed {
+            model: m.clone(),
+            url,
+            served: models.iter().map(|x| x.id.clone()).collect(),
+        }),
+        None => models
+            .first()
+            .map(|m| m.id.clone())
+            .ok_or(OrchestratorError::NoModel { url }),
+    }
+}
+
+/// Asks the server to count the fixed part of a prompt (the instructions and template around an
+/// empty paper) and records it against our estimate. Servers without `/tokenize` leave the
+/// setup as it is.
+pub async fn calibrate(llm: &LlmClient, planner: &Planner, setup: &mut ModelSetup) {
+    let empty = SourceDoc {
+        kind: SourceKind::Abs,
+        id: calibration_id(),
+        url: String::new(),
+        title: String::new(),
+        authors: Vec::new(),
+        abstract_text: String::new(),
+        sections: Vec::new(),
+        captions: Vec::new(),
+        tables: Vec::new(),
+    };
+    let Ok(prompt) = planner.plan(&empty, None, planner.budget(setup)).await else {
+        return;
+    };
+    if let Some(server) = llm.count_tokens(&setup.model, &messages(&prompt)).await {
+        let calibration = Calibration {
+            server,
+            estimate: prompt.tokens,
+        };
+        tracing::info!(target: "paperbrief::llm", "the server counts {server} tokens for the prompt's fixed part where tiktoken counts {}: budgets leave {} tokens for the difference", prompt.tokens, calibration.overhead());
+        setup.calibration = Some(calibration);
+    }
+}
+
+fn calibration_id() -> ArxivId {
+    #[allow(clippy::expect_used)]
+    ArxivId::parse("0704.0001").expect("a valid id")
 }
 
 /// The context to plan for, and where it came from.
@@ -109,6 +223,23 @@ fn choose_context(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slots_sharing_one_kv_cache_take_as_many_requests_as_it_holds() {
+        let setup = |context, slots, shared_cache| ModelSetup {
+            model: "m".into(),
+            context,
+            context_source: String::new(),
+            slots,
+            shared_cache,
+            calibration: None,
+        };
+        assert_eq!(setup(8192, Some(4), None).fitting_requests(), Some(4));
+        assert_eq!(setup(8192, Some(4), Some(8192)).fitting_requests(), Some(1));
+        assert_eq!(setup(4096, Some(4), Some(8192)).fitting_requests(), Some(2));
+        assert_eq!(setup(1024, Some(4), Some(8192)).fitting_requests(), Some(4));
+        assert_eq!(setup(8192, None, None).fitting_requests(), None);
+    }
 
     #[test]
     fn the_context_never_exceeds_what_the_server_gives() {

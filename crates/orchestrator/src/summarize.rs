@@ -103,7 +103,7 @@ impl Summarizer {
 
     /// The first request for a prompt, exactly as [`Summarizer::summarize`] sends it.
     pub fn first_request(&self, prompt: &RenderedPrompt) -> ChatRequest {
-        let max_tokens = self.planner.budget(self.setup.context).max_tokens as u32;
+        let max_tokens = self.planner.budget(&self.setup).max_tokens as u32;
         ChatRequest {
             model: self.setup.model.clone(),
             temperature: self.settings.temperature,
@@ -164,8 +164,17 @@ impl<'a> Session<'a> {
         doc: &'a SourceDoc,
         paper: Option<&'a PaperRef>,
     ) -> Result<Self, SummaryFailure> {
-        let budget = s.planner.budget(s.setup.context);
-        let prompt = plan(s, doc, paper, budget).await?;
+        let mut budget = s.planner.budget(&s.setup);
+        let mut prompt = plan(s, doc, paper, budget).await?;
+        if let Some(counted) = near_the_limit(s, &prompt, &budget).await {
+            tracing::info!(target: "paperbrief::llm", "{}: the server counts {counted} prompt tokens where we estimate {}; planning a shorter prompt", doc.id, prompt.tokens);
+            let seen = ContextOverflow {
+                limit: budget.context,
+                requested: counted,
+            };
+            budget = budget.stricter(prompt.tokens, Some(seen), s.settings.retry_budget_ratio);
+            prompt = plan(s, doc, paper, budget).await?;
+        }
         Ok(Self {
             messages: messages(&prompt),
             message_tokens: prompt.tokens,
@@ -221,7 +230,19 @@ impl<'a> Session<'a> {
                 );
                 self.replan().await
             }
-            _ => Err(self.failed(Stage::Llm, e.to_string())),
+            // Still out of room with fewer requests in flight: the prompt itself is too long
+            // for this server (older llama.cpp says so in the same words).
+            LlmErrorKind::Capacity if self.overflows_left > 0 => {
+                self.overflows_left -= 1;
+                tracing::info!(target: "paperbrief::llm", "{}: the server still ran out of room with fewer requests in flight; retrying with a shorter prompt", self.doc.id);
+                self.budget = self.budget.stricter(
+                    self.prompt.tokens,
+                    None,
+                    self.s.settings.retry_budget_ratio,
+                );
+                self.replan().await
+            }
+            _ => Err(self.failed(Stage::Llm, e.to_string(), e.reader_summary())),
         }
     }
 
@@ -250,18 +271,21 @@ impl<'a> Session<'a> {
             }
             Err(e) => e,
         };
-        if error.is_truncated() && self.lengths_left > 0 {
+        // An answer cut off on its way through the sections gets more room; one cut off without
+        // a single section is not following the format, and more room would only buy more of it.
+        let on_its_way = error.is_truncated() && !error.found_no_section();
+        if on_its_way && self.lengths_left > 0 {
             self.lengths_left -= 1;
             self.after_cut_off(&reply).await?;
-        } else if !error.is_truncated() && self.repairs_left > 0 {
+        } else if !on_its_way && self.repairs_left > 0 {
             self.repairs_left -= 1;
             self.repairs += 1;
             tracing::info!(target: "paperbrief::llm", "{}: {error}; asking again", self.doc.id);
             (self.messages, self.message_tokens) = self
                 .repair(&reply, &error)
-                .map_err(|r| self.failed(Stage::Prompt, r))?;
+                .map_err(|r| self.failed(Stage::Prompt, r, "未能构建修正请求"))?;
         } else {
-            return Err(self.failed(Stage::Answer, error.to_string()));
+            return Err(self.failed(Stage::Answer, error.to_string(), error.reader_summary()));
         }
         Ok(None)
     }
@@ -326,9 +350,14 @@ impl<'a> Session<'a> {
         Ok((conversation, self.prompt.tokens + asked))
     }
 
-    fn failed(&self, stage: Stage, reason: String) -> SummaryFailure {
+    /// The paper's failure, with the requests and tokens it cost.
+    fn failed(&self, stage: Stage, reason: String, reason_zh: impl Into<String>) -> SummaryFailure {
+        let mut failure = Failure::new(stage, reason, reason_zh);
+        failure.attempts = self.attempts;
+        failure.prompt_tokens = self.usage.prompt_tokens;
+        failure.completion_tokens = self.usage.completion_tokens;
         SummaryFailure {
-            failure: Failure { stage, reason },
+            failure,
             prompt: Some(Box::new(self.prompt.clone())),
         }
     }
@@ -358,22 +387,37 @@ impl<'a> Session<'a> {
     }
 }
 
+/// The server's count of a prompt that may not fit by its count (ours is within a tenth of the
+/// budget, or under it by less than our estimate of the server's overhead) — when the server
+/// says more than fits, with room for the answer.
+async fn near_the_limit(s: &Summarizer, prompt: &RenderedPrompt, budget: &Budget) -> Option<usize> {
+    let room = budget.context.saturating_sub(budget.max_tokens);
+    if (prompt.tokens + budget.overhead) * 10 < room * 9 {
+        return None;
+    }
+    let counted = s
+        .backend
+        .count_tokens(&s.setup.model, &messages(prompt))
+        .await?;
+    (counted > room).then_some(counted)
+}
+
 async fn plan(
     s: &Summarizer,
     doc: &SourceDoc,
     paper: Option<&PaperRef>,
     budget: Budget,
 ) -> Result<RenderedPrompt, SummaryFailure> {
-    s.planner
-        .plan(doc, paper, budget)
-        .await
-        .map_err(|e| SummaryFailure {
-            failure: Failure {
-                stage: Stage::Prompt,
-                reason: e.to_string(),
-            },
+    s.planner.plan(doc, paper, budget).await.map_err(|e| {
+        let zh = match e {
+            paperbrief_prompt::PromptError::TooLong { .. } => "论文的标题与摘要已超出模型的上下文",
+            paperbrief_prompt::PromptError::Template { .. } => "提示模板有误",
+        };
+        SummaryFailure {
+            failure: Failure::new(Stage::Prompt, e.to_string(), zh),
             prompt: None,
-        })
+        }
+    })
 }
 
 /// `response_format` for structured output: the five sections, each at most a quarter of

@@ -20,6 +20,9 @@ pub struct Budget {
     pub margin: usize,
     /// A tighter cap after the server rejected a prompt as too long.
     pub cap: Option<usize>,
+    /// Tokens the server counts beyond our estimate for the prompt's fixed part (instructions
+    /// and chat template): measured with the server's tokenizer, given up by every prompt.
+    pub overhead: usize,
 }
 
 impl Budget {
@@ -32,7 +35,14 @@ impl Budget {
             max_tokens,
             margin: margin_tokens.max(by_ratio),
             cap: None,
+            overhead: 0,
         }
+    }
+
+    /// The same budget, giving up `overhead` tokens for the server's way of counting.
+    #[must_use]
+    pub fn with_overhead(self, overhead: usize) -> Self {
+        Self { overhead, ..self }
     }
 
     /// The budget `[llm]` and `[prompt]` ask for, for a model with `context` tokens.
@@ -50,8 +60,29 @@ impl Budget {
         let base = self
             .context
             .saturating_sub(self.max_tokens)
-            .saturating_sub(self.margin);
+            .saturating_sub(self.margin)
+            .saturating_sub(self.overhead);
         self.cap.map_or(base, |c| c.min(base))
+    }
+
+    /// How the input budget came about, for messages: the parts taken from the context.
+    pub fn explain(&self) -> String {
+        let mut why = format!(
+            "a {}-token context less {} for the answer (llm.max_tokens), {} of safety margin",
+            self.context, self.max_tokens, self.margin
+        );
+        if self.overhead > 0 {
+            why.push_str(&format!(
+                " and {} the server's tokenizer counts beyond ours",
+                self.overhead
+            ));
+        }
+        if let Some(cap) = self.cap {
+            why.push_str(&format!(
+                "; capped at {cap} after the server rejected a longer prompt"
+            ));
+        }
+        why
     }
 
     /// The stricter budget for a retry after the server rejected `sent_estimate` tokens (our
@@ -194,6 +225,7 @@ pub fn render_prompt_for(
                 id: doc.id.to_string(),
                 needed: tokens,
                 budget: limit,
+                why: budget.explain(),
             });
         }
         // The estimate was off (separators, the cut notice): aim lower by the overshoot.
@@ -203,6 +235,7 @@ pub fn render_prompt_for(
         id: doc.id.to_string(),
         needed: fixed,
         budget: limit,
+        why: budget.explain(),
     })
 }
 

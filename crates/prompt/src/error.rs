@@ -15,7 +15,7 @@ pub enum PromptError {
     /// Even with every section cut, the prompt does not fit the model's context.
     #[error(
         "{id}: the prompt needs {needed} tokens even with only title and abstract, but the budget is {budget} \
-         (llm.max_model_len minus llm.max_tokens minus the safety margin); raise max_model_len or lower max_tokens"
+         ({why}); a model with a larger context, or a lower llm.max_tokens, leaves more room"
     )]
     TooLong {
         /// The paper.
@@ -24,5 +24,7 @@ pub enum PromptError {
         needed: usize,
         /// The input budget.
         budget: usize,
+        /// How the budget came about ([`crate::Budget::explain`]).
+        why: String,
     },
 }

@@ -16,7 +16,7 @@ pub mod tokens;
 
 pub use brief::{
     AnswerError, AnswerFormat, Brief, Grounding, ParseOptions, Problem, SectionName, Sections,
-    json_schema,
+    Ungrounded, json_schema,
 };
 pub use budget::{
     Budget, ContextOverflow, Cut, CutReason, RenderedPrompt, render_prompt, render_prompt_for,

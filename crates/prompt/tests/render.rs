@@ -191,9 +191,11 @@ fn a_paper_that_cannot_fit_is_a_clear_error() {
     )
     .unwrap_err();
     assert!(matches!(err, PromptError::TooLong { .. }));
+    // The message says how the budget came about, so the advice can be acted on.
     assert!(
-        err.to_string()
-            .contains("raise max_model_len or lower max_tokens"),
+        err.to_string().contains(
+            "the budget is 50 (a 1000-token context less 900 for the answer (llm.max_tokens), 50 of safety margin)"
+        ),
         "{err}"
     );
 }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::model::{DailyReport, Entry, Outcome, Stage};
+use crate::model::{DailyReport, Entry, Outcome};
 use crate::safe;
 
 /// The line between papers.
@@ -42,7 +42,7 @@ pub fn render_entry(entry: &Entry) -> String {
         out,
         "## 📄 {}\n\n- **链接**: {}\n",
         safe::markdown(&p.title),
-        p.hf_url()
+        links(p)
     );
     let source = entry
         .source
@@ -52,19 +52,13 @@ pub fn render_entry(entry: &Entry) -> String {
     match &entry.outcome {
         Outcome::Ok { brief, .. } => {
             out.push('\n');
-            out.push_str(safe::markdown(&brief.render()).trim_end());
+            out.push_str(&render_brief(brief));
         }
         Outcome::Failed(f) => {
-            let stage = match f.stage {
-                Stage::Fetch => "读取论文失败",
-                Stage::Prompt => "构建提示失败",
-                Stage::Llm => "调用模型失败",
-                Stage::Answer => "模型回答不合格",
-            };
             let _ = write!(
                 out,
-                "- **状态**: ⚠️ 简报生成失败（{stage}）：{}\n\n**摘要**：{}",
-                safe::markdown(&f.reason),
+                "- **状态**: ⚠️ 简报生成失败：{}\n\n**摘要**：{}",
+                safe::markdown(&f.for_readers()),
                 safe::markdown(&p.abstract_text)
             );
         }
@@ -74,6 +68,40 @@ pub fn render_entry(entry: &Entry) -> String {
                 "- **状态**: ⏳ 尚未生成简报\n\n**摘要**：{}",
                 safe::markdown(&p.abstract_text)
             );
+        }
+    }
+    out
+}
+
+/// The HF page (as the seed report has it), then the arXiv abstract page and — when HF knows
+/// them and they are `http(s)` — the code repository and the project page.
+fn links(p: &paperbrief_core::PaperRef) -> String {
+    let mut out = format!("{} · arXiv: {}", p.hf_url(), p.arxiv_url());
+    for (label, url) in [("代码", &p.github_repo), ("项目主页", &p.project_page)] {
+        if let Some(url) = url.as_deref().and_then(safe::http_url) {
+            let _ = write!(out, " · {label}: {url}");
+        }
+    }
+    out
+}
+
+/// The five sections in their canonical headings, each followed by a note naming the numbers it
+/// quotes that the paper does not contain.
+fn render_brief(brief: &paperbrief_prompt::Brief) -> String {
+    let mut out = String::new();
+    for (i, (name, content)) in brief.sections.iter().enumerate() {
+        if i > 0 {
+            out.push_str("\n\n");
+        }
+        let _ = write!(
+            out,
+            "{}\n{}",
+            name.heading(),
+            safe::markdown(content).trim_end()
+        );
+        let numbers: Vec<String> = brief.ungrounded_in(name).map(safe::inline_text).collect();
+        if !numbers.is_empty() {
+            let _ = write!(out, "\n\n> ⚠️ 原文中未找到的数字：{}", numbers.join("、"));
         }
     }
     out

@@ -10,6 +10,14 @@ pub fn is_http_url(url: &str) -> bool {
         .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
 }
 
+/// `url` as a link may show it: parsed, an absolute `http(s)` URL, serialised (so spaces and
+/// markup characters are percent-encoded); `None` for anything else.
+pub fn http_url(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url.trim()).ok()?;
+    (matches!(parsed.scheme(), "http" | "https") && parsed.has_host())
+        .then(|| parsed.to_string().replace('(', "%28").replace(')', "%29"))
+}
+
 /// Escapes what a browser would read as the start of markup — `<` before a letter, `/`, `!` or
 /// `?` — so a report published as a web page cannot run scripts. A lone `<` (`a < b`) stays.
 pub fn escape_html(text: &str) -> String {

@@ -55,14 +55,23 @@ const BRIEF: &str = "### 1. 应用领域\n机器学习。\n### 2. 一句话核�
 
 fn report() -> DailyReport {
     let mut r = DailyReport::new(ReportDate::parse("2026-02-10").unwrap());
+    let mut linked = paper(1, 30);
+    linked.github_repo = Some("https://github.com/x/y".into());
+    linked.project_page = Some("javascript:alert(1)".into());
+    let mut odd = paper(2, 20);
+    odd.github_repo = Some("https://e.org/a b(c)<x>".into());
+    let mut grounded = ok(BRIEF);
+    if let Outcome::Ok { brief, .. } = &mut grounded {
+        brief.check_grounding(&paperbrief_prompt::Grounding::new("accuracy rises 12.5%"));
+    }
     r.entries = vec![
         Entry {
-            paper: paper(1, 30),
+            paper: linked,
             source: Some(source(1, SourceKind::Html, None, false)),
-            outcome: ok(BRIEF),
+            outcome: grounded,
         },
         Entry {
-            paper: paper(2, 20),
+            paper: odd,
             source: Some(source(
                 2,
                 SourceKind::Abs,
@@ -79,10 +88,11 @@ fn report() -> DailyReport {
                 Some("no HTML version on arXiv (404)"),
                 false,
             )),
-            outcome: Outcome::Failed(Failure {
-                stage: Stage::Answer,
-                reason: "the answer is not an acceptable brief: <b>mostly not Chinese</b>".into(),
-            }),
+            outcome: Outcome::Failed(Failure::new(
+                Stage::Answer,
+                "the answer is not an acceptable brief: <b>mostly not Chinese</b>",
+                "模型未用中文作答",
+            )),
         },
         Entry::pending(paper(4, 5)),
     ];

@@ -162,6 +162,50 @@ impl StandIn {
         Self { server, llm }
     }
 
+    /// Makes the stand-in LLM describe itself as llama.cpp's server does: `/props` with `slots`
+    /// and a per-request context of `n_ctx`, and `/apply-template` + `/tokenize`, counting a token
+    /// per two bytes (a tokenizer denser than tiktoken, as a small model's is on Chinese).
+    pub async fn serve_llama_cpp(&self, slots: u32, n_ctx: u32) {
+        Mock::given(method("GET"))
+            .and(path("/props"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "default_generation_settings": {"n_ctx": n_ctx}, "total_slots": slots})))
+            .mount(&self.server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/apply-template"))
+            .respond_with(|r: &wiremock::Request| {
+                let body: serde_json::Value = serde_json::from_slice(&r.body).unwrap_or_default();
+                let prompt: String = body["messages"]
+                    .as_array()
+                    .map(|m| {
+                        m.iter()
+                            .map(|x| {
+                                format!(
+                                    "<|im_start|>{}\n{}<|im_end|>\n",
+                                    x["role"].as_str().unwrap_or_default(),
+                                    x["content"].as_str().unwrap_or_default()
+                                )
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                ResponseTemplate::new(200).set_body_json(json!({"prompt": prompt}))
+            })
+            .mount(&self.server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/tokenize"))
+            .respond_with(|r: &wiremock::Request| {
+                let body: serde_json::Value = serde_json::from_slice(&r.body).unwrap_or_default();
+                // Like llama.cpp: text in `content`; a `messages` field is ignored.
+                let n = body["content"].as_str().map_or(0, |c| c.len().div_ceil(2));
+                ResponseTemplate::new(200).set_body_json(json!({"tokens": vec![1; n]}))
+            })
+            .mount(&self.server)
+            .await;
+    }
+
     /// A configuration pointing paperbrief at this server (as [`StandIn::env`] does), with
     /// `settings` (`section.key`, value) on top. Panics on a bad setting: test code.
     pub fn config(
@@ -255,6 +299,13 @@ fn feed(papers: &[&FakePaper]) -> String {
     format!(
         "<?xml version='1.0' encoding='UTF-8'?><feed xmlns=\"http://www.w3.org/2005/Atom\">{entries}</feed>"
     )
+}
+
+/// Says that a test skipped part of its work, and why, where `cargo test` shows it without
+/// `--nocapture`: straight to the process's stderr, past the test harness's capture.
+pub fn skip_notice(what: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "SKIPPED {what}");
 }
 
 /// How long a stand-in call may take before a test considers it hung.

@@ -65,6 +65,8 @@ pub struct LoggedRequest {
     pub body: serde_json::Value,
     /// The `Authorization` header.
     pub authorization: Option<String>,
+    /// Whether it was refused for lack of room (see [`FakeLlm::with_capacity`]).
+    pub refused: bool,
 }
 
 /// The stand-in LLM (a wiremock responder).
@@ -74,9 +76,24 @@ pub struct FakeLlm {
     log: Arc<Mutex<Vec<LoggedRequest>>>,
     latency: Duration,
     id_pattern: Arc<Regex>,
+    /// Requests that fit in the KV cache at once; more answer llama.cpp's 500.
+    capacity: Option<usize>,
 }
 
 impl FakeLlm {
+    /// Like llama.cpp with a KV cache its slots share: while `n` requests are being answered,
+    /// another one fails with 500 "Context size has been exceeded." (and is logged as refused).
+    #[must_use]
+    pub fn with_capacity(mut self, n: usize) -> Self {
+        self.capacity = Some(n);
+        self
+    }
+
+    /// Requests refused for lack of room so far.
+    pub fn refused(&self) -> usize {
+        self.requests().iter().filter(|r| r.refused).count()
+    }
+
     /// Answers after `latency`, per `script`.
     pub fn new(script: Script, latency: Duration) -> Self {
         #[allow(clippy::expect_used)]
@@ -86,6 +103,7 @@ impl FakeLlm {
             log: Arc::default(),
             latency,
             id_pattern: Arc::new(id_pattern),
+            capacity: None,
         }
     }
 
@@ -121,6 +139,39 @@ impl FakeLlm {
     }
 }
 
+impl FakeLlm {
+    /// Logs a request; `false` when it is refused for lack of room (the check and the entry
+    /// happen under one lock, so concurrent requests see each other).
+    fn record(
+        &self,
+        id: Option<String>,
+        body: serde_json::Value,
+        request: &Request,
+        latency: Duration,
+    ) -> bool {
+        let mut log = self.log.lock().unwrap_or_else(PoisonError::into_inner);
+        let now = Instant::now();
+        let busy = log
+            .iter()
+            .filter(|r| !r.refused && r.at <= now && now < r.at + r.latency)
+            .count();
+        let refused = self.capacity.is_some_and(|n| busy >= n);
+        log.push(LoggedRequest {
+            id,
+            at: now,
+            latency: if refused { Duration::ZERO } else { latency },
+            body,
+            authorization: request
+                .headers
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            refused,
+        });
+        !refused
+    }
+}
+
 impl Respond for FakeLlm {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap_or_default();
@@ -130,20 +181,10 @@ impl Respond for FakeLlm {
             Behaviour::Hang(d) => d,
             _ => self.latency,
         };
-        self.log
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(LoggedRequest {
-                id: asked.id.clone(),
-                at: Instant::now(),
-                latency,
-                body,
-                authorization: request
-                    .headers
-                    .get("authorization")
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned),
-            });
+        if !self.record(asked.id.clone(), body, request, latency) {
+            return ResponseTemplate::new(500).set_body_json(json!({"error": {
+                "code": 500, "message": "Context size has been exceeded.", "type": "server_error"}}));
+        }
         if matches!(behaviour, Behaviour::EchoKey) {
             let sent = request
                 .headers

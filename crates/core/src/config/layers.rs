@@ -41,7 +41,18 @@ impl ConfigBuilder {
             path: path.to_owned(),
             message: e.to_string().trim_end().to_owned(),
         })?;
-        check_table(&self.defaults, &table, "", &origin)?;
+        let mut unknown = Vec::new();
+        check_table(&self.defaults, &table, "", &origin, &mut unknown)?;
+        match unknown.len() {
+            0 => {}
+            1 => return Err(unknown.remove(0)),
+            _ => {
+                return Err(CoreError::UnknownKeys {
+                    keys: unknown.iter().map(described_key).collect(),
+                    origin,
+                });
+            }
+        }
         merge(&mut self.merged, table);
         self.checked(&origin)
     }
@@ -151,13 +162,23 @@ impl ConfigBuilder {
     }
 }
 
-/// Checks every key of `layer` against `defaults`; a default that is an empty table accepts any
+/// `` `key` (did you mean …) `` of an unknown-key error.
+fn described_key(e: &CoreError) -> String {
+    match e {
+        CoreError::UnknownKey { key, hint, .. } => format!("`{key}`{hint}"),
+        other => other.to_string(),
+    }
+}
+
+/// Checks every key of `layer` against `defaults`, collecting unknown keys into `unknown` (a
+/// value of the wrong type is an error at once); a default that is an empty table accepts any
 /// keys below it (free-form maps such as request extras).
 fn check_table(
     defaults: &Table,
     layer: &Table,
     prefix: &str,
     origin: &str,
+    unknown: &mut Vec<CoreError>,
 ) -> Result<(), CoreError> {
     for (key, value) in layer {
         let dotted = if prefix.is_empty() {
@@ -167,15 +188,16 @@ fn check_table(
         };
         let Some(default) = defaults.get(key) else {
             let names: Vec<String> = defaults.keys().map(|k| join_key(prefix, k)).collect();
-            return Err(CoreError::UnknownKey {
+            unknown.push(CoreError::UnknownKey {
                 hint: did_you_mean(&dotted, &names),
                 key: dotted,
                 origin: origin.to_owned(),
             });
+            continue;
         };
         match (default, value) {
             (Value::Table(d), Value::Table(v)) if !d.is_empty() => {
-                check_table(d, v, &dotted, origin)?;
+                check_table(d, v, &dotted, origin, unknown)?;
             }
             (Value::Table(_), Value::Table(_)) => {}
             (d, v) if same_type(d, v) => {}
@@ -260,6 +282,11 @@ fn merge(into: &mut Table, layer: Table) {
 }
 
 fn did_you_mean<S: AsRef<str>>(given: &str, candidates: &[S]) -> String {
+    // `model` for `llm.model`: a key given without its section.
+    let suffix = format!(".{given}");
+    if let Some(c) = candidates.iter().find(|c| c.as_ref().ends_with(&suffix)) {
+        return format!(" (did you mean `{}`?)", c.as_ref());
+    }
     let best = candidates
         .iter()
         .map(|c| (strsim::levenshtein(given, c.as_ref()), c.as_ref()))

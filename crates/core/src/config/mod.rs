@@ -97,6 +97,7 @@ pub struct LlmConfig {
     #[serde(with = "sentinel::zero_none")]
     pub tokens_per_minute: Option<NonZeroU32>,
     pub timeout_secs: NonZeroU64,
+    pub connect_wait_secs: u64,
     pub max_attempts: NonZeroU32,
     pub retry_base_delay_ms: u64,
     pub max_response_bytes: NonZeroU64,

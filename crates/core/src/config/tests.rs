@@ -230,3 +230,23 @@ fn every_default_key_is_documented_by_a_comment() {
         }
     }
 }
+
+#[test]
+fn every_unknown_key_of_a_file_is_named_and_a_bare_key_finds_its_section() {
+    let e = ConfigBuilder::new()
+        .file(
+            Path::new("pb.toml"),
+            "[llm]\nmodle = \"x\"\nmax_token = 5\n[sourcez]\na = 1\n",
+        )
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "unknown config keys in pb.toml: `llm.max_token` (did you mean `llm.max_tokens`?), `llm.modle` (did you mean `llm.model`?), `sourcez` (did you mean `sources`?)"
+    );
+    let e = ConfigBuilder::new()
+        .set("model", "x", "--set model=x")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("did you mean `llm.model`?"), "{e}");
+}

@@ -42,6 +42,10 @@ fn first_line(body: &str) -> String {
 pub enum LlmErrorKind {
     /// The prompt was longer than the server's context (HTTP 400 naming the context).
     ContextTooLong(Option<ContextOverflow>),
+    /// The server ran out of room while generating: the KV cache its slots share filled up
+    /// (llama.cpp's 500 "Context size has been exceeded" without a prompt count). Retried with
+    /// fewer requests in flight, never by cutting the prompt.
+    Capacity,
     /// Worth retrying: 408/425/429/5xx, timeouts, refused or broken connections, a reply that
     /// is not the JSON it should be.
     Transient,
@@ -71,7 +75,7 @@ impl Transient for LlmError {
     fn is_transient(&self) -> bool {
         matches!(
             self.kind,
-            LlmErrorKind::Transient | LlmErrorKind::Unreachable
+            LlmErrorKind::Transient | LlmErrorKind::Unreachable | LlmErrorKind::Capacity
         )
     }
     fn retry_after(&self) -> Option<Duration> {
@@ -80,6 +84,18 @@ impl Transient for LlmError {
 }
 
 impl LlmError {
+    /// What went wrong, in Chinese, for readers of the report.
+    pub fn reader_summary(&self) -> &'static str {
+        match self.kind {
+            LlmErrorKind::ContextTooLong(_) => "论文过长，超出了模型的上下文",
+            LlmErrorKind::Capacity => "模型服务容量不足，多次重试后仍未完成",
+            LlmErrorKind::Transient => "模型服务暂时不可用，多次重试后仍失败",
+            LlmErrorKind::Unreachable => "无法连接模型服务",
+            LlmErrorKind::Unauthorized => "模型服务拒绝了访问密钥",
+            LlmErrorKind::Fatal => "模型服务返回了错误",
+        }
+    }
+
     /// Classifies what async-openai returned for a call to `url`.
     pub fn classify(url: &str, err: OpenAIError) -> Self {
         let make = |kind, message: String, retry_after| Self {
@@ -99,7 +115,10 @@ impl LlmError {
             },
             OpenAIError::Reqwest(e) if e.is_connect() => make(
                 LlmErrorKind::Unreachable,
-                format!("cannot connect ({e}); is the server running and llm.base_url right?"),
+                format!(
+                    "cannot connect ({}); is the server running and llm.base_url right?",
+                    root_cause(&e)
+                ),
                 None,
             ),
             OpenAIError::Reqwest(e) if e.is_timeout() => make(
@@ -124,6 +143,16 @@ impl LlmError {
             other => make(LlmErrorKind::Fatal, other.to_string(), None),
         }
     }
+}
+
+/// The innermost cause of an error ("Connection refused (os error 111)"), without the URL the
+/// outer layers repeat.
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
 }
 
 /// The error object servers send: `{"error": {...}}` (OpenAI, new vLLM, llama.cpp) or the
@@ -160,10 +189,12 @@ fn from_status(url: &str, e: &HttpStatusError) -> LlmError {
         400 | 413 if is_context_overflow(&body, &message) => {
             LlmErrorKind::ContextTooLong(overflow(&body, &message))
         }
-        // llama.cpp before late 2025 answered 500 "Context size has been exceeded".
-        500 if is_context_overflow(&body, &message) => {
-            LlmErrorKind::ContextTooLong(overflow(&body, &message))
-        }
+        // llama.cpp answers 500 "Context size has been exceeded" when the KV cache its slots
+        // share fills up while generating: a capacity failure, unless it counted the prompt.
+        500 if is_context_overflow(&body, &message) => match overflow(&body, &message) {
+            Some(o) => LlmErrorKind::ContextTooLong(Some(o)),
+            None => LlmErrorKind::Capacity,
+        },
         408 | 425 | 429 | 500..=599 => LlmErrorKind::Transient,
         401 | 403 => LlmErrorKind::Unauthorized,
         _ => LlmErrorKind::Fatal,
@@ -291,6 +322,24 @@ mod tests {
             r#"{"error":{"message":"too long","type":"invalid_request_error","param":"messages","code":"context_length_exceeded"}}"#,
         );
         assert_eq!(openai.kind, LlmErrorKind::ContextTooLong(None));
+    }
+
+    #[test]
+    fn a_full_kv_cache_is_a_capacity_failure_and_a_counted_overflow_is_not() {
+        let full = status(
+            500,
+            r#"{"error":{"code":500,"message":"Context size has been exceeded.","type":"server_error"}}"#,
+        );
+        assert_eq!(full.kind, LlmErrorKind::Capacity);
+        assert!(Transient::is_transient(&full));
+        let counted = status(
+            500,
+            r#"{"error":{"code":500,"message":"Context size has been exceeded.","n_prompt_tokens":9000,"n_ctx":8192}}"#,
+        );
+        assert!(matches!(
+            counted.kind,
+            LlmErrorKind::ContextTooLong(Some(_))
+        ));
     }
 
     #[test]

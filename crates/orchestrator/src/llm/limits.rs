@@ -6,12 +6,13 @@ use std::time::Duration;
 use governor::Quota;
 use paperbrief_core::Config;
 use paperbrief_fetch::pace::Gate;
-use tokio::sync::{Semaphore, SemaphorePermit};
+
+use super::concurrency::{Concurrency, Slot};
 
 /// The limits every request passes through.
 #[derive(Debug)]
 pub struct Limits {
-    in_flight: Semaphore,
+    in_flight: Concurrency,
     per_request: Option<Gate>,
     per_token: Option<Gate>,
 }
@@ -31,7 +32,7 @@ impl Limits {
             .tokens_per_minute
             .map(|n| Gate::new(Quota::per_minute(n)));
         Self {
-            in_flight: Semaphore::new(llm.max_concurrency.get() as usize),
+            in_flight: Concurrency::new(llm.max_concurrency.get() as usize),
             per_request,
             per_token,
         }
@@ -39,14 +40,9 @@ impl Limits {
 
     /// Waits for a slot and for the rate limits; `tokens` is the request's weight (prompt plus
     /// max_tokens; a request heavier than a minute's worth waits for a full bucket). The slot
-    /// is held until the permit is dropped.
-    pub async fn acquire(&self, tokens: usize) -> SemaphorePermit<'_> {
-        #[allow(clippy::expect_used)]
-        let permit = self
-            .in_flight
-            .acquire()
-            .await
-            .expect("the semaphore is never closed");
+    /// is held until it is dropped.
+    pub async fn acquire(&self, tokens: usize) -> Slot<'_> {
+        let permit = self.in_flight.acquire().await;
         if let Some(gate) = &self.per_request {
             gate.ready().await;
         }
@@ -55,6 +51,11 @@ impl Limits {
             gate.ready_n(weight.unwrap_or(NonZeroU32::MIN)).await;
         }
         permit
+    }
+
+    /// The in-flight limit (adaptive: see [`Concurrency`]).
+    pub fn concurrency(&self) -> &Concurrency {
+        &self.in_flight
     }
 }
 

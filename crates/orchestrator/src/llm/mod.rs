@@ -2,8 +2,10 @@
 //! through the [`Limits`] and the retry policy, and reads answers leniently (vLLM's and
 //! llama.cpp's extra fields, `reasoning`/`reasoning_content`, unknown finish reasons).
 
+mod concurrency;
 mod error;
 mod limits;
+mod server;
 mod transport;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -17,8 +19,10 @@ use paperbrief_fetch::RetryPolicy;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+pub use concurrency::Concurrency;
 pub use error::{HttpStatusError, LlmError, LlmErrorKind, ResponseTooLarge};
 pub use limits::Limits;
+pub use server::ServerProps;
 
 /// The placeholder key sent when none is configured; vLLM without `--api-key` accepts it.
 const PLACEHOLDER_KEY: &str = "EMPTY";
@@ -132,6 +136,11 @@ struct WireMessage {
 pub struct ModelInfo {
     /// Its name.
     pub id: String,
+    /// Other names it answers to (llama.cpp's `aliases`).
+    pub aliases: Vec<String>,
+    /// The whole context of the server's instance (llama.cpp's `meta.n_ctx`): the KV cache its
+    /// slots share when each slot may use all of it.
+    pub instance_context: Option<u32>,
     /// Its context, when the server says (vLLM does).
     pub max_model_len: Option<u32>,
 }
@@ -148,6 +157,8 @@ pub struct LlmClient {
     requests: AtomicU64,
     /// The key, to keep it out of error messages that quote it.
     secret: Option<String>,
+    /// How long setup keeps trying an endpoint that refuses connections.
+    connect_wait: Duration,
 }
 
 impl LlmClient {
@@ -190,6 +201,7 @@ impl LlmClient {
             limits: Limits::from_config(config),
             requests: AtomicU64::new(0),
             secret,
+            connect_wait: Duration::from_secs(llm.connect_wait_secs),
         })
     }
 
@@ -203,57 +215,6 @@ impl LlmClient {
         self.requests.load(Ordering::Relaxed)
     }
 
-    /// `GET /v1/models`, retried like any call.
-    pub async fn models(&self) -> Result<Vec<ModelInfo>, LlmError> {
-        let url = format!("{}/models", self.base_url);
-        let list: Value = self
-            .retry
-            .run("GET /v1/models", || async {
-                self.client
-                    .models()
-                    .list_byot::<Value>()
-                    .await
-                    .map_err(|e| self.classify(&url, e))
-            })
-            .await?;
-        let data = list
-            .get("data")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        Ok(data
-            .iter()
-            .filter_map(|m| {
-                Some(ModelInfo {
-                    id: m.get("id")?.as_str()?.to_owned(),
-                    max_model_len: m
-                        .get("max_model_len")
-                        .and_then(Value::as_u64)
-                        .and_then(|n| u32::try_from(n).ok()),
-                })
-            })
-            .collect())
-    }
-
-    /// llama.cpp's server context (`GET /props`, outside `/v1`), when the server is llama.cpp.
-    pub async fn server_context(&self) -> Option<u32> {
-        let origin = self.base_url.strip_suffix("/v1").unwrap_or(&self.base_url);
-        let props: Value = self
-            .http
-            .get(format!("{origin}/props"))
-            .send()
-            .await
-            .ok()?
-            .json()
-            .await
-            .ok()?;
-        let n = props
-            .pointer("/default_generation_settings/n_ctx")
-            .or_else(|| props.get("n_ctx"))
-            .and_then(Value::as_u64)?;
-        u32::try_from(n).ok()
-    }
-
     /// One chat completion with retries of transient failures; also says how many requests it
     /// took.
     pub async fn chat(&self, req: &ChatRequest) -> ChatOutcome {
@@ -262,26 +223,46 @@ impl LlmClient {
         let attempts = std::sync::atomic::AtomicU32::new(0);
         let result = self
             .retry
-            .run(&format!("POST {url}"), || async {
+            .run("chat completion", || async {
                 attempts.fetch_add(1, Ordering::Relaxed);
-                let _permit = self
+                let _slot = self
                     .limits
                     .acquire(req.prompt_tokens + req.max_tokens as usize)
                     .await;
                 self.requests.fetch_add(1, Ordering::Relaxed);
-                let wire: WireResponse = self
+                let answer = self
                     .client
                     .chat()
-                    .create_byot(body.clone())
+                    .create_byot::<_, WireResponse>(body.clone())
                     .await
-                    .map_err(|e| self.classify(&url, e))?;
-                reply(&url, wire)
+                    .map_err(|e| self.classify(&url, e))
+                    .and_then(|wire| reply(&url, wire));
+                self.after(&answer);
+                answer
             })
             .await;
         ChatOutcome {
             result,
             attempts: attempts.into_inner(),
         }
+    }
+
+    /// Adapts the in-flight limit: down when the server ran out of room, back up as it copes.
+    fn after(&self, answer: &Result<ChatReply, LlmError>) {
+        let concurrency = self.limits.concurrency();
+        match answer {
+            Ok(_) => concurrency.succeeded(),
+            Err(e) if e.kind == LlmErrorKind::Capacity => {
+                let now = concurrency.back_off();
+                tracing::info!(target: "paperbrief::llm", "the server ran out of room for the requests in flight; at most {now} at once for a while");
+            }
+            Err(_) => {}
+        }
+    }
+
+    /// The limits every request passes through.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     /// Classifies a failed call; a server quoting the key back (some answer a 401 with "Incorrect

@@ -35,7 +35,7 @@ fn request(model: &str) -> ChatRequest {
 }
 
 /// A client without a key for `server`, with `extra` settings.
-fn client(server: &MockServer, extra: &[(&str, &str)]) -> LlmClient {
+fn client_for(server: &MockServer, extra: &[(&str, &str)]) -> LlmClient {
     LlmClient::new(&config(server, extra), None).unwrap()
 }
 
@@ -98,7 +98,7 @@ async fn without_a_key_the_placeholder_is_sent() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = client(&server, &[]);
+    let client = client_for(&server, &[]);
     let (reply, _) = ask(&client, "m").await;
     // An unknown finish reason is kept, not an error.
     assert_eq!(reply.unwrap().finish_reason.as_deref(), Some("eos_token"));
@@ -127,13 +127,13 @@ async fn a_429_and_a_503_are_retried_and_retry_after_is_read() {
         .respond_with(ResponseTemplate::new(200).set_body_json(completion("好", "stop")))
         .mount(&server)
         .await;
-    let once = client(&server, &[("llm.max_attempts", "1")]);
+    let once = client_for(&server, &[("llm.max_attempts", "1")]);
     let (reply, _) = ask(&once, "m").await;
     let err = reply.unwrap_err();
     assert_eq!(err.kind, LlmErrorKind::Transient);
     assert_eq!(err.retry_after, Some(Duration::from_secs(7)));
     // Waits capped to nothing, so the test does not sleep.
-    let client = client(&server, &[("sources.retry_max_delay_secs", "0")]);
+    let client = client_for(&server, &[("sources.retry_max_delay_secs", "0")]);
     let (reply, attempts) = ask(&client, "m").await;
     assert!(reply.is_ok());
     assert_eq!(attempts, 3);
@@ -152,11 +152,11 @@ async fn a_runaway_answer_is_refused_while_streaming_and_retried() {
         .respond_with(ResponseTemplate::new(200).set_body_json(completion("好", "stop")))
         .mount(&server)
         .await;
-    let client = client(&server, &[("llm.max_response_bytes", "100000")]);
+    let client = client_for(&server, &[("llm.max_response_bytes", "100000")]);
     let (reply, attempts) = ask(&client, "m").await;
     assert_eq!(reply.unwrap().content, "好");
     assert_eq!(attempts, 3, "two oversized answers, then a good one");
-    let strict = client(
+    let strict = client_for(
         &server,
         &[("llm.max_response_bytes", "100"), ("llm.max_attempts", "1")],
     );
@@ -176,7 +176,7 @@ async fn errors_are_classified_from_the_status_not_the_library() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = client(&server, &[]);
+    let client = client_for(&server, &[]);
     let (reply, attempts) = ask(&client, "m").await;
     let err = reply.unwrap_err();
     assert_eq!(
@@ -193,7 +193,7 @@ async fn errors_are_classified_from_the_status_not_the_library() {
         .respond_with(ResponseTemplate::new(200).set_body_string("{\"choices\": ["))
         .mount(&garbage)
         .await;
-    let client = client(&garbage, &[]);
+    let client = client_for(&garbage, &[]);
     let (reply, attempts) = ask(&client, "m").await;
     assert_eq!(reply.unwrap_err().kind, LlmErrorKind::Transient);
     assert_eq!(attempts, 3, "a malformed reply is retried");
@@ -205,7 +205,7 @@ async fn errors_are_classified_from_the_status_not_the_library() {
         )
         .mount(&auth)
         .await;
-    let client = client(&auth, &[]);
+    let client = client_for(&auth, &[]);
     let (reply, _) = ask(&client, "m").await;
     let err = reply.unwrap_err();
     assert_eq!(err.kind, LlmErrorKind::Unauthorized);
@@ -223,7 +223,7 @@ async fn a_hanging_server_times_out() {
         )
         .mount(&server)
         .await;
-    let client = client(
+    let client = client_for(
         &server,
         &[("llm.timeout_secs", "1"), ("llm.max_attempts", "2")],
     );
@@ -244,23 +244,30 @@ async fn models_and_contexts_are_read_from_vllm_and_llama_cpp() {
         .mount(&server)
         .await;
     Mock::given(path("/props"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"default_generation_settings": {"n_ctx": 4096}})),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"default_generation_settings": {"n_ctx": 4096}, "total_slots": 4}),
+        ))
         .mount(&server)
         .await;
-    let client = client(&server, &[]);
+    let client = client_for(&server, &[]);
     let models = client.models().await.unwrap();
     assert_eq!(
         models[0],
         ModelInfo {
             id: "Qwen/Qwen3-8B".into(),
+            aliases: Vec::new(),
+            instance_context: None,
             max_model_len: Some(40960)
         }
     );
     assert_eq!(models[1].max_model_len, None);
-    assert_eq!(client.server_context().await, Some(4096));
+    assert_eq!(
+        client.server_props().await,
+        Some(ServerProps {
+            slot_context: 4096,
+            total_slots: Some(4)
+        })
+    );
 }
 
 #[test]

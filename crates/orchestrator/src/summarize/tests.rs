@@ -104,6 +104,9 @@ fn summarizer(backend: Arc<Scripted>, context: u32, settings: &[(&str, &str)]) -
         model: "m".into(),
         context,
         context_source: "test".into(),
+        slots: None,
+        shared_cache: None,
+        calibration: None,
     };
     Summarizer::new(
         backend,
@@ -250,4 +253,21 @@ async fn json_schema_mode_sends_the_schema_and_reads_json() {
         "{:?}",
         summary.brief.warnings
     );
+}
+
+#[tokio::test]
+async fn an_answer_cut_off_without_a_single_section_is_repaired_not_given_more_room() {
+    let rambling = "This paper is about many things. ".repeat(50);
+    let backend = Scripted::new(vec![answer(&rambling, "length"), answer(GOOD, "stop")]);
+    let s = summarizer(Arc::clone(&backend), 32_768, &[]);
+    let summary = s.summarize(&doc(3), None).await.unwrap();
+    let sent = backend.requests();
+    assert_eq!(sent[1].max_tokens, 2048, "no more room");
+    assert!(
+        sent[1]
+            .messages
+            .iter()
+            .any(|m| m.content.contains("被截断"))
+    );
+    assert_eq!(summary.provenance.repairs, 1);
 }

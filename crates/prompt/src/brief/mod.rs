@@ -246,6 +246,19 @@ pub struct Brief {
     /// found in the source, reasoning that was removed.
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// The numbers each section quotes that the source does not contain, for the reader's note
+    /// under the section.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ungrounded: Vec<Ungrounded>,
+}
+
+/// A number a section quotes that the paper does not contain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ungrounded {
+    /// The section, by its Chinese name.
+    pub section: String,
+    /// The number as written.
+    pub number: String,
 }
 
 impl Brief {
@@ -305,8 +318,20 @@ impl Brief {
                     "{}: number \"{number}\" not found in the source",
                     name.zh()
                 ));
+                self.ungrounded.push(Ungrounded {
+                    section: name.zh().to_owned(),
+                    number,
+                });
             }
         }
+    }
+
+    /// The numbers `name` quotes that the source does not contain.
+    pub fn ungrounded_in(&self, name: SectionName) -> impl Iterator<Item = &str> {
+        self.ungrounded
+            .iter()
+            .filter(move |u| u.section == name.zh())
+            .map(|u| u.number.as_str())
     }
 
     /// The canonical Markdown: the five `### N. 名称` headings in order, each followed by the

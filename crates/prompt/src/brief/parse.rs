@@ -82,7 +82,11 @@ pub(super) fn validate(
         problems.push(Problem::NotChinese { share });
     }
     if problems.is_empty() {
-        Ok(Brief { sections, warnings })
+        Ok(Brief {
+            sections,
+            warnings,
+            ungrounded: Vec::new(),
+        })
     } else {
         Err(AnswerError { problems })
     }
