@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use paperbrief_core::env_vars::PAPERBRIEF_CONFIG;
-use paperbrief_core::{ArxivId, ReportDate};
+use paperbrief_core::{ArxivId, Period, ReportDate};
 
 /// Turns each day's Hugging Face Daily Papers into a Chinese research briefing.
 #[derive(Debug, Parser)]
@@ -73,6 +73,33 @@ pub(crate) enum Command {
     ParseBrief(ParseBriefArgs),
     /// Print the resolved configuration (secrets redacted).
     Config,
+    /// Write a weekly or monthly digest: the period's most upvoted papers across its daily HF
+    /// lists, each with its brief (stored ones reused; only the papers shown are summarised).
+    Digest(DigestArgs),
+    /// Build the static site (index, a page per day and digest, Atom feed) from every report,
+    /// without any network. Writes only files whose content changed.
+    Site(SiteArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("period").required(true).args(["week", "month"])))]
+pub(crate) struct DigestArgs {
+    /// An ISO week, YYYY-Www (e.g. 2026-W07).
+    #[arg(long, value_parser = parse_week)]
+    pub(crate) week: Option<Period>,
+    /// A month, YYYY-MM (e.g. 2026-02).
+    #[arg(long, value_parser = parse_month)]
+    pub(crate) month: Option<Period>,
+    /// How many papers the digest shows.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub(crate) top: usize,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SiteArgs {
+    /// The directory to build into (default: `[site] dir`, else `site`).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -177,6 +204,16 @@ pub(crate) struct ExtractArgs {
 /// clap value parser for arXiv ids.
 pub(crate) fn parse_id(s: &str) -> Result<ArxivId, String> {
     ArxivId::parse(s).map_err(|e| e.to_string())
+}
+
+/// clap value parser for `--week`.
+pub(crate) fn parse_week(s: &str) -> Result<Period, String> {
+    Period::parse_week(s).map_err(|e| e.to_string())
+}
+
+/// clap value parser for `--month`.
+pub(crate) fn parse_month(s: &str) -> Result<Period, String> {
+    Period::parse_month(s).map_err(|e| e.to_string())
 }
 
 /// clap value parser for `--date`.

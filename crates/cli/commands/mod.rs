@@ -2,12 +2,14 @@
 
 mod check;
 mod config;
+mod digest;
 mod extract;
 mod list;
 mod paper;
 mod parse_brief;
 mod prompt;
 mod run;
+mod site;
 
 use std::process::ExitCode;
 
@@ -36,6 +38,25 @@ impl From<Outcome> for ExitCode {
     }
 }
 
+/// Says what happened after a report was written (the site); `false` when something failed.
+pub(crate) fn print_published(published: &paperbrief_orchestrator::publish::Published) -> bool {
+    match &published.site {
+        Some(Ok(s)) => {
+            eprintln!(
+                "site: {} files updated, {} unchanged",
+                s.written.len(),
+                s.unchanged
+            );
+            for u in &s.unreadable {
+                eprintln!("site: skipped an unreadable report: {u}");
+            }
+        }
+        Some(Err(e)) => eprintln!("site: FAILED: {e}"),
+        None => {}
+    }
+    published.ok()
+}
+
 /// The id given to a saved page that does not name its paper, so it can be held as a
 /// `SourceDoc`; commands never show it or use it in a path.
 pub(crate) fn unnamed_paper() -> paperbrief_core::ArxivId {
@@ -56,5 +77,7 @@ pub(crate) async fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Prompt(args) => prompt::run(&cli.global, &args).await,
         Command::ParseBrief(args) => parse_brief::run(&cli.global, &args).await,
         Command::Config => config::run(&cli.global),
+        Command::Site(args) => site::run(&cli.global, &args),
+        Command::Digest(args) => digest::run(&cli.global, &args).await,
     }
 }

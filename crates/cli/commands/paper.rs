@@ -18,12 +18,16 @@ pub(crate) async fn run(global: &GlobalArgs, args: &PaperArgs) -> Result<Outcome
             entry,
             index,
             files,
+            published,
         } => {
             eprintln!(
                 "replaced entry {} of {}",
                 index + 1,
                 files.markdown.display()
             );
+            if !super::print_published(&published) {
+                return Ok(Outcome::Partial);
+            }
             entry
         }
         Regenerated::Standalone(entry) => {

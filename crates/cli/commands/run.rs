@@ -95,6 +95,7 @@ async fn run_day(services: &Services, opts: &RunOptions, quiet: bool) -> Result<
                 written.files.markdown.display(),
                 written.files.json.display()
             );
+            super::print_published(&written.published);
             if written.asked_done() {
                 Outcome::Success
             } else {

@@ -28,6 +28,14 @@ pub enum CoreError {
         /// Which part is impossible.
         reason: String,
     },
+    /// A week (`2026-W07`) or month (`2026-02`) that cannot be.
+    #[error("invalid period `{input}`: {reason}")]
+    InvalidPeriod {
+        /// What was given.
+        input: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// A configuration file that cannot be parsed.
     #[error("config file {path}: {message}")]
     ConfigFile {

@@ -12,6 +12,7 @@ pub mod env_vars;
 pub mod error;
 pub mod fs;
 pub mod paper;
+pub mod period;
 pub mod source;
 
 pub use arxiv_id::ArxivId;
@@ -19,4 +20,5 @@ pub use config::{Config, ConfigBuilder, OutputMode};
 pub use date::ReportDate;
 pub use error::CoreError;
 pub use paper::{PaperRef, SkippedItem, report_order};
+pub use period::Period;
 pub use source::{Caption, Section, SourceDoc, SourceKind, Table};

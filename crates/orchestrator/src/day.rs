@@ -188,6 +188,10 @@ impl Day {
         report.skipped.clone_from(&self.skipped);
         report.stats = stats;
         report.recount();
+        // Nothing new: the report keeps the time its content last changed (feeds rely on it).
+        if let Some(previous) = self.previous.as_ref().filter(|p| p.same_content(&report)) {
+            report.generated_at = previous.generated_at;
+        }
         report
     }
 }

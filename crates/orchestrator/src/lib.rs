@@ -16,6 +16,7 @@
 pub mod backend;
 pub mod check;
 pub mod day;
+pub mod digest;
 pub mod error;
 pub mod llm;
 mod paper;
@@ -23,6 +24,7 @@ mod pipeline;
 pub mod planning;
 pub mod preview;
 pub mod progress;
+pub mod publish;
 pub mod reading;
 pub mod regenerate;
 pub mod run;

@@ -9,6 +9,7 @@ use crate::day::{Day, write_report};
 use crate::error::OrchestratorError;
 use crate::paper::{Job, Worker, process};
 use crate::progress::LogLines;
+use crate::publish::{Published, after_reports};
 use crate::services::Services;
 
 /// What regeneration did.
@@ -22,6 +23,8 @@ pub enum Regenerated {
         index: usize,
         /// The report's files.
         files: ReportFiles,
+        /// What happened after the report was written (the site).
+        published: Published,
     },
     /// The paper is in no report: here is its entry.
     Standalone(Box<Entry>),
@@ -93,10 +96,17 @@ pub async fn regenerate(
     report.entries[index] = entry.clone();
     report.recount();
     let files = write_report(services.reports(), &report).await?;
+    let published = after_reports(
+        services.config(),
+        services.reports(),
+        vec![paperbrief_report::ReportKey::Day(report.date)],
+    )
+    .await;
     Ok(Regenerated::Spliced {
         entry: Box::new(entry),
         index,
         files,
+        published,
     })
 }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use paperbrief_core::{ArxivId, ReportDate};
-use paperbrief_report::{DailyReport, Entry, Outcome, ReportFiles, RunStats};
+use paperbrief_report::{DailyReport, Entry, Outcome, ReportFiles, ReportKey, RunStats};
 
 use crate::day::{Day, Hints, write_report};
 use crate::error::OrchestratorError;
@@ -15,6 +15,7 @@ use crate::paper::{Job, Worker};
 use crate::pipeline::pipeline;
 use crate::preview::{DryRun, dry_run};
 use crate::progress::Progress;
+use crate::publish::{Published, after_reports};
 use crate::services::Services;
 
 /// What to run.
@@ -41,6 +42,8 @@ pub struct Written {
     pub files: ReportFiles,
     /// The papers this run worked on.
     pub worked: Vec<ArxivId>,
+    /// What happened after the report was written (the site).
+    pub published: Published,
 }
 
 impl Written {
@@ -52,7 +55,7 @@ impl Written {
                 && self.worked.iter().any(|w| w.base() == e.paper.id.base())
         });
         let whole_day = self.worked.len() == self.report.entries.len();
-        !failed && (!whole_day || self.report.skipped.is_empty())
+        !failed && (!whole_day || self.report.skipped.is_empty()) && self.published.ok()
     }
 }
 
@@ -107,10 +110,13 @@ pub async fn run(
     done.extend(others);
     let report = day.report(|p| done.remove(p.id.base()), stats);
     let files = write_report(reports, &report).await?;
+    let published =
+        after_reports(services.config(), reports, vec![ReportKey::Day(opts.date)]).await;
     Ok(RunResult::Written(Box::new(Written {
         report,
         files,
         worked,
+        published,
     })))
 }
 
@@ -137,9 +143,7 @@ fn run_stats(results: &[(Entry, bool)], llm_requests: u64, started: Instant) -> 
 }
 
 /// The worker, a job per chosen paper (its key and stored brief), and the stored briefs of the
-/// papers not chosen. The model is asked for only when some chosen paper still needs it: an
-/// unreachable endpoint is fatal then, and only then (when `llm.model` names the model the
-/// stored briefs are keyed by).
+/// papers not chosen.
 async fn plan(
     services: &Services,
     day: &Day,
@@ -147,69 +151,16 @@ async fn plan(
     hints: Hints,
     force: bool,
 ) -> Result<(Worker, Vec<Job>, BTreeMap<String, Entry>), OrchestratorError> {
-    let resolved = match services.setup_model().await {
-        Ok(setup) => Ok(setup),
-        Err(e) => match &services.config().llm.model {
-            Some(configured) => Err((e, configured.clone())),
-            None => return Err(e),
-        },
-    };
-    let key_model = match &resolved {
-        Ok(setup) => setup.model.clone(),
-        Err((_, configured)) => configured.clone(),
-    };
-    let jobs = jobs(services, day, chosen, hints, force, &key_model).await;
-    let others = stored_others(services, day, chosen, &key_model).await;
-    let todo = jobs.iter().filter(|j| j.stored.is_none()).count();
-    let summarizer = match resolved {
-        Ok(setup) => {
-            tracing::info!(target: "paperbrief::run", "model {} with a {}-token context (from {})", setup.model, setup.context, setup.context_source);
-            Some(services.summarizer(setup))
-        }
-        Err((e, _)) if todo > 0 => return Err(e),
-        Err((e, _)) => {
-            tracing::warn!(target: "paperbrief::run", "{e}; every brief is stored, so nothing needs it");
-            None
-        }
-    };
-    let worker = Worker {
-        reader: services.reader(),
-        summarizer,
-        store: services.store().clone(),
-    };
+    let model = services.model_or_name().await?;
+    let work = chosen.iter().map(|&i| {
+        let paper = day.papers()[i].clone();
+        let hint = hints.get(paper.id.base()).cloned();
+        (day.version_of(&paper), paper, hint)
+    });
+    let jobs = services.jobs(work, force, model.name()).await;
+    let others = stored_others(services, day, chosen, model.name()).await;
+    let worker = services.worker(model, &jobs)?;
     Ok((worker, jobs, others))
-}
-
-/// A job per chosen paper: its version, its key, and its stored brief unless `force`.
-async fn jobs(
-    services: &Services,
-    day: &Day,
-    chosen: &[usize],
-    hints: Hints,
-    force: bool,
-    model: &str,
-) -> Vec<Job> {
-    let keys = services.keys();
-    let mut jobs = Vec::with_capacity(chosen.len());
-    for &i in chosen {
-        let paper = &day.papers()[i];
-        let id = day.version_of(paper);
-        let key = keys.key(&id, model);
-        let stored = if force {
-            None
-        } else {
-            services.store().brief(&key).await
-        };
-        jobs.push(Job {
-            hint: hints.get(paper.id.base()).cloned(),
-            paper: paper.clone(),
-            id,
-            key,
-            stored,
-            fresh: force,
-        });
-    }
-    jobs
 }
 
 /// The stored briefs of the papers this run does not work on, by base id: the report shows

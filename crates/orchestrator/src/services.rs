@@ -4,18 +4,38 @@
 
 use std::sync::Arc;
 
-use paperbrief_core::Config;
+use paperbrief_core::{ArxivId, Config, PaperRef};
+use paperbrief_fetch::extract::AbstractInfo;
 use paperbrief_fetch::{Sources, resolve_cache_dir};
 use paperbrief_report::ReportPaths;
 
 use crate::error::OrchestratorError;
 use crate::llm::LlmClient;
-use crate::paper::BriefKeys;
+use crate::paper::{BriefKeys, Job, Worker};
 use crate::planning::Planner;
 use crate::reading::Reader;
 use crate::setup::{ModelSetup, calibrate, resolve_model};
 use crate::store::Store;
 use crate::summarize::{AnswerSettings, Summarizer};
+
+/// The model a run asks, or why it cannot and the name its stored briefs are keyed by.
+#[derive(Debug)]
+pub(crate) enum ModelChoice {
+    /// Set up from the server.
+    Ready(ModelSetup),
+    /// The endpoint cannot be used; `llm.model` names the model.
+    Unreachable(OrchestratorError, String),
+}
+
+impl ModelChoice {
+    /// The model's name.
+    pub(crate) fn name(&self) -> &str {
+        match self {
+            Self::Ready(setup) => &setup.model,
+            Self::Unreachable(_, name) => name,
+        }
+    }
+}
 
 /// Everything a command needs, built from the configuration.
 #[derive(Debug)]
@@ -81,6 +101,74 @@ impl Services {
         let mut setup = resolve_model(&self.llm, &self.config.llm).await?;
         calibrate(&self.llm, &self.planner, &mut setup).await;
         Ok(setup)
+    }
+
+    /// The model to ask: set up from the server, or — when the endpoint cannot be used but
+    /// `llm.model` names the model stored briefs are keyed by — that name, with the error kept
+    /// for when some paper needs the model.
+    pub(crate) async fn model_or_name(&self) -> Result<ModelChoice, OrchestratorError> {
+        match self.setup_model().await {
+            Ok(setup) => Ok(ModelChoice::Ready(setup)),
+            Err(e) => match &self.config.llm.model {
+                Some(name) => Ok(ModelChoice::Unreachable(e, name.clone())),
+                None => Err(e),
+            },
+        }
+    }
+
+    /// A job per `(version, paper, hint)`: its key under `model`, and its stored brief unless
+    /// `force`.
+    pub(crate) async fn jobs(
+        &self,
+        work: impl IntoIterator<Item = (ArxivId, PaperRef, Option<AbstractInfo>)>,
+        force: bool,
+        model: &str,
+    ) -> Vec<Job> {
+        let keys = self.keys();
+        let mut jobs = Vec::new();
+        for (id, paper, hint) in work {
+            let key = keys.key(&id, model);
+            let stored = if force {
+                None
+            } else {
+                self.store.brief(&key).await
+            };
+            jobs.push(Job {
+                paper,
+                id,
+                key,
+                stored,
+                hint,
+                fresh: force,
+            });
+        }
+        jobs
+    }
+
+    /// The worker for `jobs`: an unreachable endpoint is fatal only when some job still needs
+    /// the model.
+    pub(crate) fn worker(
+        &self,
+        model: ModelChoice,
+        jobs: &[Job],
+    ) -> Result<Worker, OrchestratorError> {
+        let todo = jobs.iter().filter(|j| j.stored.is_none()).count();
+        let summarizer = match model {
+            ModelChoice::Ready(setup) => {
+                tracing::info!(target: "paperbrief::run", "model {} with a {}-token context (from {})", setup.model, setup.context, setup.context_source);
+                Some(self.summarizer(setup))
+            }
+            ModelChoice::Unreachable(e, _) if todo > 0 => return Err(e),
+            ModelChoice::Unreachable(e, _) => {
+                tracing::warn!(target: "paperbrief::run", "{e}; every brief is stored, so nothing needs it");
+                None
+            }
+        };
+        Ok(Worker {
+            reader: self.reader(),
+            summarizer,
+            store: self.store.clone(),
+        })
     }
 
     pub(crate) fn reader(&self) -> Reader {

@@ -16,6 +16,7 @@ pub mod safe;
 pub use error::ReportError;
 pub use markdown::{render_entry, render_markdown};
 pub use model::{
-    DailyReport, Entry, Failure, Outcome, Provenance, RunStats, SCHEMA, SourceInfo, Stage,
+    DailyReport, Entry, Failure, Outcome, PeriodInfo, Provenance, RunStats, SCHEMA, SourceInfo,
+    Stage,
 };
-pub use paths::{ReportFiles, ReportPaths};
+pub use paths::{ReportFiles, ReportKey, ReportPaths};

@@ -15,10 +15,15 @@ pub fn render_markdown(report: &DailyReport) -> String {
     let _ = write!(
         out,
         "# Hugging Face Daily Papers Report\n**Date**: {}\n**Source URL**: {}\n\n",
-        report.date, report.source_url
+        date_line(report),
+        report.source_url
     );
     if report.entries.is_empty() && report.skipped.is_empty() {
-        out.push_str("当日没有论文。\n");
+        out.push_str(if report.period.is_some() {
+            "本期没有论文。\n"
+        } else {
+            "当日没有论文。\n"
+        });
         return out;
     }
     for entry in &report.entries {
@@ -31,6 +36,24 @@ pub fn render_markdown(report: &DailyReport) -> String {
     out.push('\n');
     render_skipped(report, &mut out);
     out
+}
+
+/// The day, or a digest's period with its days (and how far an unfinished one goes).
+fn date_line(report: &DailyReport) -> String {
+    let Some(p) = &report.period else {
+        return report.date.to_string();
+    };
+    let mut line = format!(
+        "{}（{} 至 {}，最受关注的 {} 篇）",
+        p.period,
+        p.period.first(),
+        p.period.last(),
+        report.entries.len()
+    );
+    if !p.complete {
+        let _ = write!(line, "，本期尚未结束，统计截至 {}", p.through);
+    }
+    line
 }
 
 /// One paper: title, links, source, then the brief — or the failure, or that it is pending —

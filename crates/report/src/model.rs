@@ -2,7 +2,8 @@
 //! brief, its failure or as still pending — the list items that could not be used, and the
 //! numbers of the run that last wrote it.
 
-use paperbrief_core::{ArxivId, OutputMode, PaperRef, ReportDate, SkippedItem, SourceKind};
+use chrono::{DateTime, Utc};
+use paperbrief_core::{ArxivId, OutputMode, PaperRef, Period, ReportDate, SkippedItem, SourceKind};
 use paperbrief_prompt::{Brief, Cut};
 use serde::{Deserialize, Serialize};
 
@@ -15,12 +16,18 @@ pub const SCHEMA: u32 = 2;
 pub struct DailyReport {
     /// Schema version.
     pub schema: u32,
-    /// The day.
+    /// The day (for a digest: the first day of its period).
     pub date: ReportDate,
-    /// The HF page of the day.
+    /// For a weekly or monthly digest: its period and how far it goes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<PeriodInfo>,
+    /// The HF page of the day (or period).
     pub source_url: String,
     /// `paperbrief <version>`.
     pub generated_by: String,
+    /// When the report's content last changed (a rerun that changes nothing keeps it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated_at: Option<DateTime<Utc>>,
     /// Every paper of the day's list, in report order.
     pub entries: Vec<Entry>,
     /// Items of the day's list that could not be used.
@@ -36,12 +43,33 @@ impl DailyReport {
         Self {
             schema: SCHEMA,
             date,
+            period: None,
             source_url: Self::source_url_for(date),
             generated_by: format!("paperbrief {}", env!("CARGO_PKG_VERSION")),
+            generated_at: Some(Utc::now()),
             entries: Vec::new(),
             skipped: Vec::new(),
             stats: RunStats::default(),
         }
+    }
+
+    /// An empty digest of `period`, covering its days up to `through`.
+    pub fn digest(period: Period, through: ReportDate) -> Self {
+        let mut report = Self::new(period.first());
+        report.source_url = period.source_url();
+        report.period = Some(PeriodInfo {
+            period,
+            through: through.min(period.last()),
+            complete: through >= period.last(),
+        });
+        report
+    }
+
+    /// Whether `other` shows the same papers, briefs and items (its numbers and time aside).
+    pub fn same_content(&self, other: &Self) -> bool {
+        self.entries == other.entries
+            && self.skipped == other.skipped
+            && self.period == other.period
     }
 
     /// The HF page of a day, as the report header links it.
@@ -91,6 +119,17 @@ impl DailyReport {
         (s.html, s.abstract_only, s.abstract_transient) = (html, abstract_only, abstract_transient);
         s.skipped = self.skipped.len();
     }
+}
+
+/// The span of a digest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodInfo {
+    /// `2026-W07` or `2026-02`.
+    pub period: Period,
+    /// The last day whose list it covers.
+    pub through: ReportDate,
+    /// Whether the period was over when it was made (else it goes only as far as `through`).
+    pub complete: bool,
 }
 
 /// One paper of the report.

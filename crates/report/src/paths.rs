@@ -4,12 +4,21 @@
 
 use std::path::{Path, PathBuf};
 
-use paperbrief_core::ReportDate;
 use paperbrief_core::fs::{Visibility, atomic_write};
+use paperbrief_core::{Period, ReportDate};
 
 use crate::error::ReportError;
 use crate::markdown::render_markdown;
 use crate::model::DailyReport;
+
+/// What a report is for: a day, or a digest's period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ReportKey {
+    /// A day's report.
+    Day(ReportDate),
+    /// A weekly or monthly digest.
+    Digest(Period),
+}
 
 /// The two files of one report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +51,55 @@ impl ReportPaths {
         self.named(&date.to_string())
     }
 
+    /// The files of a digest: `{output.dir}/2026-W07.md` or `2026-02.md`.
+    pub fn digest(&self, period: Period) -> ReportFiles {
+        self.named(&period.to_string())
+    }
+
+    /// The files of `report`: its day's, or its period's for a digest.
+    pub fn of(&self, report: &DailyReport) -> ReportFiles {
+        match &report.period {
+            Some(p) => self.digest(p.period),
+            None => self.day(report.date),
+        }
+    }
+
+    /// Every report in the directory, by what its file name says it is; other files are
+    /// ignored, so is a missing directory.
+    pub fn all(&self) -> Result<Vec<ReportKey>, ReportError> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(source) => {
+                return Err(ReportError::Io {
+                    path: self.dir.clone(),
+                    source,
+                });
+            }
+        };
+        let mut keys: Vec<ReportKey> = entries
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name().into_string().ok()?;
+                let stem = name.strip_suffix(".json")?;
+                ReportDate::parse(stem)
+                    .map(ReportKey::Day)
+                    .or_else(|_| Period::parse(stem).map(ReportKey::Digest))
+                    .ok()
+            })
+            .collect();
+        keys.sort();
+        Ok(keys)
+    }
+
+    /// The report a key names.
+    pub fn read(&self, key: ReportKey) -> Result<Option<DailyReport>, ReportError> {
+        match key {
+            ReportKey::Day(d) => read(&self.day(d).json),
+            ReportKey::Digest(p) => read(&self.digest(p).json),
+        }
+    }
+
     fn named(&self, stem: &str) -> ReportFiles {
         ReportFiles {
             markdown: self.dir.join(format!("{stem}.md")),
@@ -56,7 +114,7 @@ impl ReportPaths {
 
     /// Writes the report's JSON, then its Markdown, each atomically.
     pub fn write(&self, report: &DailyReport) -> Result<ReportFiles, ReportError> {
-        let files = self.day(report.date);
+        let files = self.of(report);
         let json = serde_json::to_vec_pretty(report).map_err(|source| ReportError::Json {
             path: files.json.clone(),
             source,

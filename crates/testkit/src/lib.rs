@@ -7,6 +7,7 @@
 
 mod llm;
 
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use serde_json::json;
@@ -76,6 +77,8 @@ pub struct StandIn {
     pub server: MockServer,
     /// The LLM's request log and script.
     pub llm: FakeLlm,
+    /// Every paper the export API knows (each day's).
+    papers: Arc<Mutex<Vec<FakePaper>>>,
 }
 
 impl StandIn {
@@ -102,6 +105,7 @@ impl StandIn {
         context: u32,
     ) -> Self {
         let server = MockServer::start().await;
+        let known = Arc::new(Mutex::new(papers.to_vec()));
         let mut list: Vec<serde_json::Value> = papers.iter().map(FakePaper::hf_item).collect();
         list.extend(raw_items);
         Mock::given(method("GET"))
@@ -138,7 +142,7 @@ impl StandIn {
         }
         Mock::given(method("GET"))
             .and(path("/api/query"))
-            .respond_with(Feed(papers.to_vec()))
+            .respond_with(Feed(Arc::clone(&known)))
             .mount(&server)
             .await;
         Mock::given(method("GET"))
@@ -159,7 +163,36 @@ impl StandIn {
             .respond_with(llm.clone())
             .mount(&server)
             .await;
-        Self { server, llm }
+        Self {
+            server,
+            llm,
+            papers: known,
+        }
+    }
+
+    /// Serves `papers` as the HF list of another day `date`, with their arXiv pages (a paper
+    /// listed on an earlier day too keeps the pages it has).
+    pub async fn add_day(&self, date: &str, papers: &[FakePaper]) {
+        let list: Vec<serde_json::Value> = papers.iter().map(FakePaper::hf_item).collect();
+        Mock::given(method("GET"))
+            .and(path("/api/daily_papers"))
+            .and(query_param("date", date))
+            .respond_with(ResponseTemplate::new(200).set_body_json(list))
+            .with_priority(1)
+            .mount(&self.server)
+            .await;
+        for p in papers {
+            Mock::given(method("GET"))
+                .and(path(format!("/html/{}v1", p.id)))
+                .respond_with(ResponseTemplate::new(200).set_body_string(p.html_page()))
+                .with_priority(2)
+                .mount(&self.server)
+                .await;
+        }
+        self.papers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .extend(papers.iter().cloned());
     }
 
     /// Makes the stand-in LLM describe itself as llama.cpp's server does: `/props` with `slots`
@@ -259,7 +292,7 @@ impl StandIn {
 const ABS_PAGE: &str = r#"<html><head><meta name="citation_title" content="Attention Is All You Need" /><meta name="citation_arxiv_id" content="1706.03762" /><meta name="citation_abstract" content="The dominant sequence transduction models." /></head><body><blockquote class="abstract">Abstract: The dominant sequence transduction models.</blockquote></body></html>"#;
 
 /// The export API: an entry (at version 1) for each listed paper `id_list` asks for.
-struct Feed(Vec<FakePaper>);
+struct Feed(Arc<Mutex<Vec<FakePaper>>>);
 
 impl wiremock::Respond for Feed {
     fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
@@ -275,8 +308,12 @@ impl wiremock::Respond for Feed {
             title: "Attention Is All You Need".into(),
             ..FakePaper::numbered(0, 0)
         };
-        let found: Vec<&FakePaper> = self
+        let known = self
             .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        let found: Vec<&FakePaper> = known
             .iter()
             .chain([&probe])
             .filter(|p| wanted.iter().any(|w| w == &p.id))

@@ -34,6 +34,8 @@ pub struct Config {
     pub run: RunConfig,
     /// The prompt template and token budget.
     pub prompt: PromptConfig,
+    /// The static site.
+    pub site: SiteConfig,
 }
 
 /// `[sources]`: see `config/default.toml` for each key.
@@ -133,6 +135,21 @@ impl std::fmt::Display for OutputMode {
     }
 }
 
+/// `[site]`: see `config/default.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct SiteConfig {
+    #[serde(with = "sentinel::empty_path")]
+    pub dir: Option<PathBuf>,
+    #[serde(with = "sentinel::empty_string")]
+    pub base_url: Option<String>,
+    pub title: String,
+    pub feed_days: NonZeroU32,
+    #[serde(with = "sentinel::empty_path")]
+    pub templates: Option<PathBuf>,
+}
+
 /// `[run]`: see `config/default.toml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -216,6 +233,14 @@ impl Config {
             .find_map(|(k, v)| check_http_url(v).err().map(|m| (*k, m)))
         {
             return Some((key, message));
+        }
+        if let Some(message) = self
+            .site
+            .base_url
+            .as_deref()
+            .and_then(|u| check_http_url(u).err())
+        {
+            return Some(("site.base_url", message));
         }
         let ranges = [
             (

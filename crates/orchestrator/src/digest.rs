@@ -1,0 +1,192 @@
+//! Weekly and monthly digests: the period's most upvoted papers across its daily HF lists (each
+//! paper once, at the highest count seen), each with its brief. Only the papers shown are
+//! summarised — stored briefs reused, new ones stored where a later daily run reuses them — and
+//! the digest is written in the day's frame and schema, with its period.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use paperbrief_core::{PaperRef, Period, ReportDate};
+use paperbrief_report::{DailyReport, ReportFiles, ReportKey, RunStats};
+
+use crate::day::{Day, write_report};
+use crate::error::OrchestratorError;
+use crate::pipeline::pipeline;
+use crate::progress::Progress;
+use crate::publish::{Published, after_reports};
+use crate::services::Services;
+
+/// What to digest.
+#[derive(Debug, Clone, Copy)]
+pub struct DigestOptions {
+    /// The week or month.
+    pub period: Period,
+    /// How many papers it shows.
+    pub top: usize,
+}
+
+/// A written digest.
+#[derive(Debug, Clone)]
+pub struct Digest {
+    /// The digest.
+    pub report: DailyReport,
+    /// Its files.
+    pub files: ReportFiles,
+    /// Days whose list could not be read (HF down, nothing stored), with why.
+    pub missing_days: Vec<(ReportDate, String)>,
+    /// What happened after it was written (the site).
+    pub published: Published,
+}
+
+/// A paper of the period and the day whose list carried it (at its highest count).
+struct Candidate {
+    paper: PaperRef,
+    day: usize,
+    order: usize,
+}
+
+/// Writes the digest of `opts.period` (as far as it has gone: days after today are not read).
+pub async fn digest(
+    services: &Services,
+    opts: DigestOptions,
+    progress: Arc<dyn Progress>,
+) -> Result<Digest, OrchestratorError> {
+    let started = Instant::now();
+    let requests_before = services.llm().requests_sent();
+    let today = ReportDate::today_utc();
+    let (mut days, missing_days) = read_days(services, opts.period, today).await;
+    let chosen = top_papers(&days, opts.top);
+    let mut work = Vec::with_capacity(chosen.len());
+    for c in &chosen {
+        let day = &mut days[c.day];
+        let index = day
+            .papers()
+            .iter()
+            .position(|p| p.id.base() == c.paper.id.base());
+        let hints = day
+            .resolve_versions(
+                &services.sources().arxiv,
+                &index.into_iter().collect::<Vec<_>>(),
+            )
+            .await;
+        day.save(services.store()).await;
+        let hint = hints.get(c.paper.id.base()).cloned();
+        work.push((day.version_of(&c.paper), c.paper.clone(), hint));
+    }
+    let model = services.model_or_name().await?;
+    let jobs = services.jobs(work, false, model.name()).await;
+    let worker = services.worker(model, &jobs)?;
+    progress.start(jobs.len());
+    let results = pipeline(Arc::new(worker), jobs, Arc::clone(&progress)).await;
+    progress.finish();
+    let through = opts.period.last().min(today);
+    let mut report = DailyReport::digest(opts.period, through);
+    report.stats = RunStats {
+        worked: results.len(),
+        reused: results.iter().filter(|(_, r)| *r).count(),
+        llm_requests: services.llm().requests_sent() - requests_before,
+        wall_seconds: (started.elapsed().as_secs_f64() * 10.0).round() / 10.0,
+        ..RunStats::default()
+    };
+    report.entries = results.into_iter().map(|(e, _)| e).collect();
+    report.recount();
+    keep_time_if_unchanged(services, &mut report).await;
+    let files = write_report(services.reports(), &report).await?;
+    let published = after_reports(
+        services.config(),
+        services.reports(),
+        vec![ReportKey::Digest(opts.period)],
+    )
+    .await;
+    Ok(Digest {
+        report,
+        files,
+        missing_days,
+        published,
+    })
+}
+
+/// The period's daily lists up to today (stored copies when HF cannot be reached); days that
+/// cannot be read at all are named.
+async fn read_days(
+    services: &Services,
+    period: Period,
+    today: ReportDate,
+) -> (Vec<Day>, Vec<(ReportDate, String)>) {
+    let (mut days, mut missing) = (Vec::new(), Vec::new());
+    for date in period.days().into_iter().filter(|d| *d <= today) {
+        match Day::load(
+            &services.sources().hf,
+            services.store(),
+            services.reports(),
+            date,
+        )
+        .await
+        {
+            Ok(day) => days.push(day),
+            Err(e) => {
+                tracing::warn!(target: "paperbrief::digest", "{date}: {e}");
+                missing.push((date, error_chain(&e)));
+            }
+        }
+    }
+    (days, missing)
+}
+
+/// The `top` most upvoted papers across `days`, each once at the highest count seen; ties go to
+/// the earlier day, then to list order.
+fn top_papers(days: &[Day], top: usize) -> Vec<Candidate> {
+    let mut best: HashMap<String, Candidate> = HashMap::new();
+    let mut order = 0;
+    for (day, d) in days.iter().enumerate() {
+        for paper in d.papers() {
+            order += 1;
+            let better = best
+                .get(paper.id.base())
+                .is_none_or(|c| paper.upvotes > c.paper.upvotes);
+            if better {
+                let order = best.get(paper.id.base()).map_or(order, |c| c.order);
+                best.insert(
+                    paper.id.base().to_owned(),
+                    Candidate {
+                        paper: paper.clone(),
+                        day,
+                        order,
+                    },
+                );
+            }
+        }
+    }
+    let mut all: Vec<Candidate> = best.into_values().collect();
+    all.sort_by_key(|c| (std::cmp::Reverse(c.paper.upvotes), c.order));
+    all.truncate(top);
+    all
+}
+
+/// A rerun that changes nothing keeps the time the digest last changed.
+async fn keep_time_if_unchanged(services: &Services, report: &mut DailyReport) {
+    let Some(period) = report.period.map(|p| p.period) else {
+        return;
+    };
+    let reports = services.reports().clone();
+    let previous = tokio::task::spawn_blocking(move || reports.read(ReportKey::Digest(period)))
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .flatten();
+    if let Some(previous) = previous.filter(|p| p.same_content(report)) {
+        report.generated_at = previous.generated_at;
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
+}

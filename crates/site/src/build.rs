@@ -1,0 +1,235 @@
+//! Building the site: every report read, the pages asked for rendered, each file written
+//! atomically and only when its content changed.
+
+use std::path::{Path, PathBuf};
+
+use minijinja::{Value, context};
+use paperbrief_core::fs::{Visibility, atomic_write};
+use paperbrief_report::{DailyReport, Outcome, ReportKey, ReportPaths};
+use serde::Serialize;
+
+use crate::error::SiteError;
+use crate::feed::feed;
+use crate::settings::SiteSettings;
+use crate::templates::{Templates, template_error};
+use crate::view::{ArticleView, heading, key_of, page_name};
+
+/// What a build did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BuildSummary {
+    /// Files whose content changed, written.
+    pub written: Vec<PathBuf>,
+    /// Files rendered whose content was already there.
+    pub unchanged: usize,
+    /// Report files that could not be read, and why (the rest of the site is still built).
+    pub unreadable: Vec<String>,
+}
+
+/// A site: its settings and loaded templates.
+#[derive(Debug)]
+pub struct Site {
+    settings: SiteSettings,
+    templates: Templates,
+}
+
+/// A link to a neighbouring page.
+#[derive(Debug, Serialize)]
+struct Nav {
+    href: String,
+    label: String,
+}
+
+impl Site {
+    /// A site with `settings` (its templates loaded and checked).
+    pub fn new(settings: SiteSettings) -> Result<Self, SiteError> {
+        let templates = Templates::load(settings.templates.as_deref())?;
+        Ok(Self {
+            settings,
+            templates,
+        })
+    }
+
+    /// Builds every page, the index and the feed from the reports in `reports`.
+    pub fn build_all(&self, reports: &ReportPaths) -> Result<BuildSummary, SiteError> {
+        self.build(reports, None)
+    }
+
+    /// Rebuilds the pages of `touched` and of their neighbours (whose navigation may change),
+    /// the index and the feed.
+    pub fn rebuild(
+        &self,
+        reports: &ReportPaths,
+        touched: &[ReportKey],
+    ) -> Result<BuildSummary, SiteError> {
+        self.build(reports, Some(touched))
+    }
+
+    fn build(
+        &self,
+        paths: &ReportPaths,
+        touched: Option<&[ReportKey]>,
+    ) -> Result<BuildSummary, SiteError> {
+        let mut summary = BuildSummary::default();
+        let reports = load(paths, &mut summary)?;
+        let keys: Vec<ReportKey> = reports.iter().map(key_of).collect();
+        for (i, report) in reports.iter().enumerate() {
+            let key = keys[i];
+            let wanted = touched.is_none_or(|t| {
+                t.iter()
+                    .any(|k| *k == key || neighbours(&keys, *k).contains(&key))
+            });
+            if wanted {
+                let html = self.page(report, &keys)?;
+                self.put(&page_name(key), html.as_bytes(), &mut summary)?;
+            }
+        }
+        let index = self.index(&reports)?;
+        self.put("index.html", index.as_bytes(), &mut summary)?;
+        self.put(
+            "feed.xml",
+            feed(&reports, &self.settings).as_bytes(),
+            &mut summary,
+        )?;
+        Ok(summary)
+    }
+
+    fn base(&self) -> Value {
+        context! {
+            site_title => self.settings.title.clone(),
+            csp => self.templates.csp.clone(),
+            style => Value::from_safe_string(self.templates.style.clone()),
+            script => Value::from_safe_string(self.templates.script.clone()),
+            feed_url => "feed.xml",
+        }
+    }
+
+    fn render(&self, name: &str, ctx: Value) -> Result<String, SiteError> {
+        let template = self
+            .templates
+            .env
+            .get_template(name)
+            .map_err(|e| template_error(name, &e))?;
+        template.render(ctx).map_err(|e| template_error(name, &e))
+    }
+
+    fn page(&self, report: &DailyReport, keys: &[ReportKey]) -> Result<String, SiteError> {
+        let key = key_of(report);
+        let (prev, next) = around(keys, key);
+        let (heading, summary) = heading(report);
+        let nav = |k: Option<ReportKey>| {
+            k.map(|k| Nav {
+                href: page_name(k),
+                label: label(k),
+            })
+        };
+        let articles: Vec<ArticleView> = report.entries.iter().map(ArticleView::of).collect();
+        let ctx = context! {
+            ..self.base(),
+            ..context! {
+                heading, summary,
+                source_url => report.source_url.clone(),
+                prev => nav(prev), next => nav(next),
+                articles,
+                skipped => report.skipped.clone(),
+            }
+        };
+        self.render("page.html", ctx)
+    }
+
+    fn index(&self, reports: &[DailyReport]) -> Result<String, SiteError> {
+        let mut days: Vec<Value> = Vec::new();
+        let mut digests: Vec<Value> = Vec::new();
+        for r in reports.iter().rev() {
+            let key = key_of(r);
+            match &r.period {
+                None => days.push(context! {
+                    date => r.date.to_string(),
+                    href => page_name(key),
+                    count => r.entries.len(),
+                    pending => r.stats.pending,
+                    failed => r.stats.failed,
+                    top => r.entries.iter().filter(|e| !matches!(e.outcome, Outcome::Pending)).chain(r.entries.iter().filter(|e| matches!(e.outcome, Outcome::Pending))).take(3)
+                        .map(|e| context! { id => e.paper.id.base().to_owned(), title => e.paper.title.clone() })
+                        .collect::<Vec<_>>(),
+                }),
+                Some(p) => digests.push(context! {
+                    label => label(key),
+                    href => page_name(key),
+                    count => r.entries.len(),
+                    complete => p.complete,
+                    through => p.through.to_string(),
+                }),
+            }
+        }
+        self.render(
+            "index.html",
+            context! { ..self.base(), ..context! { days, digests } },
+        )
+    }
+
+    /// Writes `name` under the site directory when its content differs.
+    fn put(&self, name: &str, data: &[u8], summary: &mut BuildSummary) -> Result<(), SiteError> {
+        let path = self.settings.out.join(name);
+        if std::fs::read(&path).is_ok_and(|old| old == data) {
+            summary.unchanged += 1;
+            return Ok(());
+        }
+        atomic_write(&path, data, Visibility::Shared).map_err(|source| SiteError::Write {
+            path: path.clone(),
+            source,
+        })?;
+        summary.written.push(path);
+        Ok(())
+    }
+
+    /// The site directory.
+    pub fn out(&self) -> &Path {
+        &self.settings.out
+    }
+}
+
+/// Every readable report, days and digests, in key order.
+fn load(paths: &ReportPaths, summary: &mut BuildSummary) -> Result<Vec<DailyReport>, SiteError> {
+    let mut reports = Vec::new();
+    for key in paths.all()? {
+        match paths.read(key) {
+            Ok(Some(r)) => reports.push(r),
+            Ok(None) => {}
+            Err(e) => summary.unreadable.push(e.to_string()),
+        }
+    }
+    Ok(reports)
+}
+
+/// The previous and next pages of the same kind (days among days, weeks among weeks…).
+fn around(keys: &[ReportKey], key: ReportKey) -> (Option<ReportKey>, Option<ReportKey>) {
+    let same: Vec<ReportKey> = keys
+        .iter()
+        .copied()
+        .filter(|k| same_kind(*k, key))
+        .collect();
+    let Some(i) = same.iter().position(|k| *k == key) else {
+        return (None, None);
+    };
+    (i.checked_sub(1).map(|j| same[j]), same.get(i + 1).copied())
+}
+
+fn neighbours(keys: &[ReportKey], key: ReportKey) -> Vec<ReportKey> {
+    let (prev, next) = around(keys, key);
+    prev.into_iter().chain(next).collect()
+}
+
+fn same_kind(a: ReportKey, b: ReportKey) -> bool {
+    match (a, b) {
+        (ReportKey::Day(_), ReportKey::Day(_)) => true,
+        (ReportKey::Digest(x), ReportKey::Digest(y)) => x.kind() == y.kind(),
+        _ => false,
+    }
+}
+
+fn label(key: ReportKey) -> String {
+    match key {
+        ReportKey::Day(d) => d.to_string(),
+        ReportKey::Digest(p) => p.to_string(),
+    }
+}

@@ -1,0 +1,152 @@
+//! What the templates see of a report: plain values, untrusted text left for the template engine
+//! to escape, Markdown rendered and sanitised, links only where they are `http(s)`.
+
+use paperbrief_prompt::Brief;
+use paperbrief_report::{DailyReport, Entry, Outcome, ReportKey};
+use serde::Serialize;
+
+use crate::html;
+
+/// A page's file name: `2026-02-10.html`, `2026-W07.html`, `2026-02.html`.
+pub(crate) fn page_name(key: ReportKey) -> String {
+    match key {
+        ReportKey::Day(d) => format!("{d}.html"),
+        ReportKey::Digest(p) => format!("{p}.html"),
+    }
+}
+
+/// The key of a report.
+pub(crate) fn key_of(report: &DailyReport) -> ReportKey {
+    match &report.period {
+        Some(p) => ReportKey::Digest(p.period),
+        None => ReportKey::Day(report.date),
+    }
+}
+
+/// A link the page shows.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Link {
+    pub(crate) label: String,
+    pub(crate) url: String,
+}
+
+/// One section of a brief.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct SectionView {
+    name: &'static str,
+    html: minijinja::Value,
+    ungrounded: Vec<String>,
+}
+
+/// One paper.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ArticleView {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    upvotes: i64,
+    links: Vec<Link>,
+    source: String,
+    degraded: bool,
+    status: &'static str,
+    sections: Vec<SectionView>,
+    reason: String,
+    #[serde(rename = "abstract")]
+    abstract_text: String,
+}
+
+impl ArticleView {
+    pub(crate) fn of(entry: &Entry) -> Self {
+        let p = &entry.paper;
+        let (status, sections, reason) = match &entry.outcome {
+            Outcome::Ok { brief, .. } => ("ok", sections(brief), String::new()),
+            Outcome::Failed(f) => ("failed", Vec::new(), f.for_readers()),
+            Outcome::Pending => ("pending", Vec::new(), String::new()),
+        };
+        Self {
+            id: p.id.base().to_owned(),
+            title: p.title.clone(),
+            upvotes: p.upvotes,
+            links: links(p),
+            source: entry
+                .source
+                .as_ref()
+                .map_or_else(|| "未读取".to_owned(), |s| s.label()),
+            degraded: entry.source.as_ref().is_some_and(|s| s.is_degraded()),
+            status,
+            sections,
+            reason,
+            abstract_text: p.abstract_text.clone(),
+        }
+    }
+}
+
+/// arXiv, HF, and the code and project page when HF knows them (only `http(s)` URLs).
+pub(crate) fn links(p: &paperbrief_core::PaperRef) -> Vec<Link> {
+    let mut out = vec![
+        Link {
+            label: "arXiv".into(),
+            url: p.arxiv_url(),
+        },
+        Link {
+            label: "Hugging Face".into(),
+            url: p.hf_url(),
+        },
+    ];
+    for (label, url) in [("代码", &p.github_repo), ("项目主页", &p.project_page)] {
+        if let Some(url) = url.as_deref().and_then(paperbrief_report::safe::http_url) {
+            out.push(Link {
+                label: label.into(),
+                url,
+            });
+        }
+    }
+    out
+}
+
+fn sections(brief: &Brief) -> Vec<SectionView> {
+    brief
+        .sections
+        .iter()
+        .map(|(name, content)| SectionView {
+            name: name.zh(),
+            html: minijinja::Value::from_safe_string(html::markdown(content)),
+            ungrounded: brief.ungrounded_in(name).map(str::to_owned).collect(),
+        })
+        .collect()
+}
+
+/// The page's heading and its one-line summary.
+pub(crate) fn heading(report: &DailyReport) -> (String, String) {
+    let s = &report.stats;
+    let mut summary = format!("{} 篇论文 · {} 篇简报", s.papers, s.briefs);
+    if s.html + s.abstract_only > 0 {
+        summary.push_str(&format!("（全文 {}，仅摘要 {}）", s.html, s.abstract_only));
+    }
+    if s.failed > 0 {
+        summary.push_str(&format!(" · {} 篇失败", s.failed));
+    }
+    if s.pending > 0 {
+        summary.push_str(&format!(" · {} 篇待生成", s.pending));
+    }
+    let heading = match &report.period {
+        Some(p) => {
+            let kind = if matches!(p.period, paperbrief_core::Period::Week { .. }) {
+                "周报"
+            } else {
+                "月报"
+            };
+            let mut h = format!(
+                "{} {kind}（{} 至 {}）",
+                p.period,
+                p.period.first(),
+                p.period.last()
+            );
+            if !p.complete {
+                h.push_str(&format!("，截至 {}", p.through));
+            }
+            h
+        }
+        None => format!("{} 每日论文简报", report.date),
+    };
+    (heading, summary)
+}

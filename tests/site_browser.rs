@@ -1,0 +1,250 @@
+//! End-to-end: `run` with `[site] dir` set leaves a site, and the day's page works in a real
+//! browser — headless Chromium (Debian's `chromium`, driven through `chromedriver` by
+//! WebDriver): every article there, typing into the search box hides the papers that do not
+//! match, no console errors or CSP violations, hostile model markup inert. The feed parses back
+//! as Atom. Without Chromium the browser part says SKIPPED (`.ci/run` installs it and sets
+//! `BROWSER_REQUIRED=1`, which makes a missing browser a failure). With `PAPERBRIEF_SCREENSHOTS`
+//! set to a folder, the test also saves the page at phone and desktop widths there.
+
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
+mod common;
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::day::{DATE, dirs, paperbrief_run};
+use common::stderr;
+use fantoccini::wd::WebDriverCompatibleCommand;
+use fantoccini::{Client, ClientBuilder, Locator};
+use paperbrief_testkit::{Behaviour, FakeLlm, FakePaper, Script, StandIn};
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Errors, CSP violations, `console.error` and `alert` calls, collected before any page script.
+const WATCH: &str = "window.__problems = [];\
+ addEventListener('error', e => __problems.push('error: ' + e.message));\
+ document.addEventListener('securitypolicyviolation', e => __problems.push('csp: ' + e.violatedDirective + ' ' + e.blockedURI));\
+ const __ce = console.error; console.error = (...a) => { __problems.push('console: ' + a.join(' ')); __ce(...a); };\
+ window.alert = m => __problems.push('alert: ' + m);";
+
+/// `POST /session/{id}/goog/cdp/execute`: chromedriver's door to the DevTools protocol.
+#[derive(Debug)]
+struct Cdp(serde_json::Value);
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.0.to_string()))
+    }
+}
+
+fn papers() -> Vec<FakePaper> {
+    let mut v: Vec<FakePaper> = (1..=6)
+        .map(|n| FakePaper::numbered(n, 20 - i64::from(n)))
+        .collect();
+    v[3].title = "Sparse Mixture Routing".into();
+    v
+}
+
+/// Serves every file of `dir` on loopback, as a web server would.
+async fn serve(dir: &Path) -> MockServer {
+    let server = MockServer::start().await;
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let kind = if name.ends_with(".xml") {
+            "application/atom+xml"
+        } else {
+            "text/html; charset=utf-8"
+        };
+        Mock::given(method("GET"))
+            .and(path(format!("/{name}")))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_raw(std::fs::read(entry.path()).unwrap(), kind),
+            )
+            .mount(&server)
+            .await;
+    }
+    server
+}
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn browser(profile: &Path) -> (Driver, Client) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let driver = Driver(
+        Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let caps = json!({"goog:chromeOptions": {"binary": CHROMIUM, "args": [
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run", "--hide-scrollbars", format!("--user-data-dir={}", profile.display())]}});
+    let mut last = None;
+    for _ in 0..100 {
+        let mut builder = ClientBuilder::rustls().unwrap();
+        builder.capabilities(caps.as_object().unwrap().clone());
+        match builder.connect(&format!("http://127.0.0.1:{port}")).await {
+            Ok(client) => return (driver, client),
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start: {last:?}");
+}
+
+async fn count(client: &Client, selector: &str) -> usize {
+    client.find_all(Locator::Css(selector)).await.unwrap().len()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_day_page_works_in_a_real_browser() {
+    let script = Script::default().on("2602.00003", vec![Behaviour::Script]);
+    let stand = StandIn::start(
+        DATE,
+        &papers(),
+        FakeLlm::new(script, Duration::ZERO),
+        "m",
+        32_768,
+    )
+    .await;
+    let d = dirs();
+    let site = d.home.join("site");
+    let env = [
+        ("PAPERBRIEF_SITE_DIR", site.to_str().unwrap()),
+        ("PAPERBRIEF_SITE_BASE_URL", "https://me.example/papers"),
+    ];
+    let out = paperbrief_run(&stand, &d, &env, &["run", "--date", DATE]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("site: 3 files updated"),
+        "{}",
+        stderr(&out)
+    );
+    let feed: atom_syndication::Feed = std::fs::read_to_string(site.join("feed.xml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(feed.entries().len(), 6);
+    assert!(
+        feed.entries()[0].links()[0]
+            .href()
+            .starts_with("https://me.example/papers/2026-02-10.html#2602.")
+    );
+    // A rerun that changes nothing rewrites no page.
+    let again = paperbrief_run(&stand, &d, &env, &["run", "--date", DATE]).await;
+    assert!(
+        stderr(&again).contains("site: 0 files updated, 3 unchanged"),
+        "{}",
+        stderr(&again)
+    );
+
+    if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
+        assert!(
+            std::env::var("BROWSER_REQUIRED").as_deref() != Ok("1"),
+            "BROWSER_REQUIRED=1 but {CHROMIUM} or {CHROMEDRIVER} is missing"
+        );
+        paperbrief_testkit::skip_notice(
+            "the browser part of the site test: no Chromium (apt install chromium chromium-driver fonts-noto-cjk)",
+        );
+        return;
+    }
+    let web = serve(&site).await;
+    let (_driver, client) = browser(&d.home.join("chromium-profile")).await;
+    client
+        .issue_cmd(Cdp(
+            json!({"cmd": "Page.addScriptToEvaluateOnNewDocument", "params": {"source": WATCH}}),
+        ))
+        .await
+        .unwrap();
+    client.set_window_size(390, 900).await.unwrap();
+    client
+        .goto(&format!("{}/{DATE}.html", web.uri()))
+        .await
+        .unwrap();
+    assert_eq!(count(&client, "article").await, 6);
+    assert_eq!(count(&client, "article[id='2602.00003'] h3").await, 5);
+    // Hostile markup is text, not elements: one script (ours), no handlers, no javascript: links.
+    assert_eq!(count(&client, "script").await, 1);
+    assert_eq!(
+        count(&client, "[onerror], [onclick], a[href^='javascript'], img").await,
+        0
+    );
+    // The search box filters as you type.
+    let search = client.find(Locator::Css("#q")).await.unwrap();
+    search.send_keys("mixture ROUTING").await.unwrap();
+    let visible = client
+        .execute("return [...document.querySelectorAll('article')].filter(a => !a.hidden).map(a => a.id)", vec![])
+        .await
+        .unwrap();
+    assert_eq!(visible, json!(["2602.00004"]));
+    search.clear().await.unwrap();
+    search.send_keys("实验效果 91.3%").await.unwrap();
+    let shown = client
+        .execute(
+            "return [...document.querySelectorAll('article')].filter(a => !a.hidden).length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        shown,
+        json!(6),
+        "every brief has the section and the number"
+    );
+    search.clear().await.unwrap();
+    search.send_keys(" ").await.unwrap();
+    let problems = client
+        .execute("return window.__problems", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        problems,
+        json!([]),
+        "console errors, CSP violations or alerts"
+    );
+    if let Ok(dir) = std::env::var("PAPERBRIEF_SCREENSHOTS") {
+        for (width, name) in [(390, "site-phone.png"), (1280, "site-desktop.png")] {
+            client.set_window_size(width, 1400).await.unwrap();
+            client
+                .goto(&format!("{}/{DATE}.html", web.uri()))
+                .await
+                .unwrap();
+            std::fs::write(
+                Path::new(&dir).join(name),
+                client.screenshot().await.unwrap(),
+            )
+            .unwrap();
+        }
+    }
+    client.close().await.unwrap();
+}
