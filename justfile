@@ -35,6 +35,7 @@ bench:
     cargo bench -p paperbrief-prompt --bench prompt
     cargo bench --bench day
     cargo bench -p paperbrief-site --bench site
+    cargo bench -p paperbrief-notify --bench payloads
     benches/real_server.sh
 
 # The README's site screenshots (docs/site-*.png): a demo site from the example briefs, shot by

@@ -76,6 +76,9 @@ pub(crate) enum Command {
     /// Write a weekly or monthly digest: the period's most upvoted papers across its daily HF
     /// lists, each with its brief (stored ones reused; only the papers shown are summarised).
     Digest(DigestArgs),
+    /// Send a day's report to the `[[notify]]` channels by hand: those that have not had it, or
+    /// all again with `--force`; `--dry-run` prints each payload instead of sending.
+    Notify(NotifyArgs),
     /// Build the static site (index, a page per day and digest, Atom feed) from every report,
     /// without any network. Writes only files whose content changed.
     Site(SiteArgs),
@@ -93,6 +96,22 @@ pub(crate) struct DigestArgs {
     /// How many papers the digest shows.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub(crate) top: usize,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct NotifyArgs {
+    /// The day, YYYY-MM-DD.
+    #[arg(long, value_parser = parse_date)]
+    pub(crate) date: ReportDate,
+    /// Only this channel (its `name`, or its kind when it has none).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) channel: Option<String>,
+    /// Send again to channels that already had it.
+    #[arg(long)]
+    pub(crate) force: bool,
+    /// Print each payload (secrets left out) instead of sending.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@ mod config;
 mod digest;
 mod extract;
 mod list;
+mod notify;
 mod paper;
 mod parse_brief;
 mod prompt;
@@ -54,7 +55,26 @@ pub(crate) fn print_published(published: &paperbrief_orchestrator::publish::Publ
         Some(Err(e)) => eprintln!("site: FAILED: {e}"),
         None => {}
     }
+    print_channels(&published.channels);
     published.ok()
+}
+
+/// One line per channel: sent, already sent, held, or failed with the reason.
+pub(crate) fn print_channels(channels: &[paperbrief_orchestrator::publish::ChannelResult]) {
+    use paperbrief_orchestrator::publish::ChannelOutcome;
+    for c in channels {
+        match &c.outcome {
+            ChannelOutcome::Sent(d) => eprintln!(
+                "notify {}: sent ({} message(s), {} bytes)",
+                c.channel, d.messages, d.bytes
+            ),
+            ChannelOutcome::AlreadySent(at) => {
+                eprintln!("notify {}: already sent at {at}; not sent again", c.channel);
+            }
+            ChannelOutcome::Held(why) => eprintln!("notify {}: not sent: {why}", c.channel),
+            ChannelOutcome::Failed(why) => eprintln!("notify {}: FAILED: {why}", c.channel),
+        }
+    }
 }
 
 /// The id given to a saved page that does not name its paper, so it can be held as a
@@ -79,5 +99,6 @@ pub(crate) async fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Config => config::run(&cli.global),
         Command::Site(args) => site::run(&cli.global, &args),
         Command::Digest(args) => digest::run(&cli.global, &args).await,
+        Command::Notify(args) => notify::run(&cli.global, &args).await,
     }
 }

@@ -16,7 +16,7 @@ pub mod period;
 pub mod source;
 
 pub use arxiv_id::ArxivId;
-pub use config::{Config, ConfigBuilder, OutputMode};
+pub use config::{ChannelKind, Config, ConfigBuilder, NotifyChannel, OutputMode};
 pub use date::ReportDate;
 pub use error::CoreError;
 pub use paper::{PaperRef, SkippedItem, report_order};

@@ -14,7 +14,7 @@ use crate::day::{Day, write_report};
 use crate::error::OrchestratorError;
 use crate::pipeline::pipeline;
 use crate::progress::Progress;
-use crate::publish::{Published, after_reports};
+use crate::publish::{Published, after_report};
 use crate::services::Services;
 
 /// What to digest.
@@ -93,10 +93,11 @@ pub async fn digest(
     report.recount();
     keep_time_if_unchanged(services, &mut report).await;
     let files = write_report(services.reports(), &report).await?;
-    let published = after_reports(
+    let published = after_report(
         services.config(),
         services.reports(),
-        vec![ReportKey::Digest(opts.period)],
+        services.store(),
+        &report,
     )
     .await;
     Ok(Digest {

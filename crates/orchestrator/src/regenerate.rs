@@ -9,7 +9,7 @@ use crate::day::{Day, write_report};
 use crate::error::OrchestratorError;
 use crate::paper::{Job, Worker, process};
 use crate::progress::LogLines;
-use crate::publish::{Published, after_reports};
+use crate::publish::{Published, after_report};
 use crate::services::Services;
 
 /// What regeneration did.
@@ -96,10 +96,11 @@ pub async fn regenerate(
     report.entries[index] = entry.clone();
     report.recount();
     let files = write_report(services.reports(), &report).await?;
-    let published = after_reports(
+    let published = after_report(
         services.config(),
         services.reports(),
-        vec![paperbrief_report::ReportKey::Day(report.date)],
+        services.store(),
+        &report,
     )
     .await;
     Ok(Regenerated::Spliced {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use paperbrief_core::{ArxivId, ReportDate};
-use paperbrief_report::{DailyReport, Entry, Outcome, ReportFiles, ReportKey, RunStats};
+use paperbrief_report::{DailyReport, Entry, Outcome, ReportFiles, RunStats};
 
 use crate::day::{Day, Hints, write_report};
 use crate::error::OrchestratorError;
@@ -15,7 +15,7 @@ use crate::paper::{Job, Worker};
 use crate::pipeline::pipeline;
 use crate::preview::{DryRun, dry_run};
 use crate::progress::Progress;
-use crate::publish::{Published, after_reports};
+use crate::publish::{Published, after_report};
 use crate::services::Services;
 
 /// What to run.
@@ -110,8 +110,13 @@ pub async fn run(
     done.extend(others);
     let report = day.report(|p| done.remove(p.id.base()), stats);
     let files = write_report(reports, &report).await?;
-    let published =
-        after_reports(services.config(), reports, vec![ReportKey::Day(opts.date)]).await;
+    let published = after_report(
+        services.config(),
+        services.reports(),
+        services.store(),
+        &report,
+    )
+    .await;
     Ok(RunResult::Written(Box::new(Written {
         report,
         files,

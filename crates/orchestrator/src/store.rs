@@ -92,6 +92,15 @@ pub struct ListSnapshot {
     pub skipped: Vec<SkippedItem>,
 }
 
+/// A channel's delivery of a day (or digest), as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryRecord {
+    /// When it was sent.
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// Messages sent.
+    pub messages: usize,
+}
+
 /// The store, rooted in the cache directory.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -149,6 +158,29 @@ impl Store {
     /// Stores a brief under its key.
     pub async fn put_brief(&self, brief: &StoredBrief) -> Result<(), OrchestratorError> {
         write(self.brief_path(&brief.key.id, &brief.key), brief).await
+    }
+
+    fn delivery_path(&self, key: &str, channel: &str) -> PathBuf {
+        self.root
+            .join("deliveries")
+            .join(key)
+            .join(format!("{channel}.json"))
+    }
+
+    /// Whether `channel` was sent the report `key` names (a date or a period: both validated,
+    /// as channel names are, so they are safe in a path).
+    pub async fn delivery(&self, key: &str, channel: &str) -> Option<DeliveryRecord> {
+        read(self.delivery_path(key, channel)).await
+    }
+
+    /// Records a delivery.
+    pub async fn put_delivery(
+        &self,
+        key: &str,
+        channel: &str,
+        record: &DeliveryRecord,
+    ) -> Result<(), OrchestratorError> {
+        write(self.delivery_path(key, channel), record).await
     }
 
     /// The day's list as last read.

@@ -6,6 +6,7 @@
 //! request is logged with its timing, so tests can prove concurrency and rate limits.
 
 mod llm;
+pub mod reports;
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;

@@ -250,3 +250,53 @@ fn every_unknown_key_of_a_file_is_named_and_a_bare_key_finds_its_section() {
         .to_string();
     assert!(e.contains("did you mean `llm.model`?"), "{e}");
 }
+
+#[test]
+fn notify_channels_are_read_checked_and_printed_back() {
+    let file = "[[notify]]\nkind = \"feishu\"\nurl_env = \"PB_FEISHU_URL\"\nsecret_env = \"PB_FEISHU_SECRET\"\n\n[[notify]]\nname = \"mail\"\nkind = \"email\"\nsmtp_url_env = \"PB_SMTP\"\nfrom = \"pb <bot@example.org>\"\nto = [\"a@example.org\", \"b@example.org\"]\ntop = 5\n";
+    let c = ConfigBuilder::new()
+        .file(Path::new("n.toml"), file)
+        .unwrap()
+        .build()
+        .unwrap();
+    assert_eq!(c.notify.len(), 2);
+    assert_eq!(c.notify[0].label(), "feishu");
+    assert_eq!(c.notify[0].top.get(), 10);
+    assert_eq!(c.notify[1].to.len(), 2);
+    let printed = c.to_redacted_toml();
+    let again = ConfigBuilder::new()
+        .file(Path::new("printed.toml"), &printed)
+        .unwrap()
+        .build()
+        .unwrap();
+    assert_eq!(again.notify, c.notify, "{printed}");
+    for (bad, want) in [
+        ("[[notify]]\nkind = \"slack\"\n", "`notify[0].url_env`"),
+        (
+            "[[notify]]\nkind = \"telegram\"\ntoken_env = \"T\"\n",
+            "`notify[0].chat_id`",
+        ),
+        (
+            "[[notify]]\nkind = \"irc\"\nurl_env = \"X\"\n",
+            "unknown variant `irc`",
+        ),
+        (
+            "[[notify]]\nkind = \"slack\"\nurl = \"https://hooks.slack.com/x\"\n",
+            "unknown field `url`",
+        ),
+        (
+            "[[notify]]\nkind = \"slack\"\nurl_env = \"A\"\n[[notify]]\nkind = \"slack\"\nurl_env = \"B\"\n",
+            "two channels are named `slack`",
+        ),
+        (
+            "[[notify]]\nname = \"../x\"\nkind = \"slack\"\nurl_env = \"A\"\n",
+            "`notify[0].name`",
+        ),
+    ] {
+        let e = ConfigBuilder::new()
+            .file(Path::new("n.toml"), bad)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(want), "{bad}: {e}");
+    }
+}

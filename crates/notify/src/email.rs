@@ -1,0 +1,215 @@
+//! Email (lettre over SMTP): `multipart/alternative` with a plain-text and an HTML part holding
+//! the whole day — every paper's five sections, sanitised — and a subject naming the date.
+//! `smtp://user:pass@host:587` uses STARTTLS (plain only to loopback), `smtps://…` TLS.
+
+use std::time::Duration;
+
+use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use paperbrief_core::NotifyChannel;
+use paperbrief_prompt::SectionName;
+use paperbrief_report::Outcome;
+
+use crate::briefing::Briefing;
+use crate::error::NotifyError;
+use crate::text::plain;
+
+/// The subject, the plain-text part and the HTML part.
+pub fn parts(b: &Briefing) -> (String, String, String) {
+    let subject = format!("{}（{} 篇）", b.title, b.stats.papers);
+    let mut text = format!("{}\n{}\n完整报告：{}\n", b.title, b.counts(), b.url);
+    let mut html = format!(
+        "<h1>{}</h1><p>{}</p><p><a href=\"{}\">完整报告</a></p>",
+        escape(&b.title),
+        escape(&b.counts()),
+        escape(&b.url)
+    );
+    for (i, (entry, line)) in b.report.entries.iter().zip(&b.papers).enumerate() {
+        text.push_str(&format!(
+            "\n{}. {} ▲{}\n{}\n",
+            i + 1,
+            entry.paper.title,
+            line.upvotes,
+            line.url
+        ));
+        html.push_str(&format!(
+            "<h2>{}. <a href=\"{}\">{}</a> <small>▲{}</small></h2>",
+            i + 1,
+            escape(&line.url),
+            escape(&entry.paper.title),
+            line.upvotes
+        ));
+        match &entry.outcome {
+            Outcome::Ok { brief, .. } => {
+                for name in SectionName::ALL {
+                    let content = brief.section(name);
+                    text.push_str(&format!("{}：{}\n", name.zh(), plain(content)));
+                    html.push_str(&format!(
+                        "<h3>{}</h3>{}",
+                        name.zh(),
+                        paperbrief_site::html::markdown(content)
+                    ));
+                }
+            }
+            Outcome::Failed(f) => {
+                text.push_str(&format!(
+                    "简报生成失败：{}\n摘要：{}\n",
+                    f.for_readers(),
+                    entry.paper.abstract_text
+                ));
+                html.push_str(&format!(
+                    "<p>⚠️ 简报生成失败：{}</p><p>{}</p>",
+                    escape(&f.for_readers()),
+                    escape(&entry.paper.abstract_text)
+                ));
+            }
+            Outcome::Pending => {
+                text.push_str(&format!(
+                    "尚未生成简报\n摘要：{}\n",
+                    entry.paper.abstract_text
+                ));
+                html.push_str(&format!(
+                    "<p>⏳ 尚未生成简报</p><p>{}</p>",
+                    escape(&entry.paper.abstract_text)
+                ));
+            }
+        }
+    }
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"></head><body>{}</body></html>",
+        paperbrief_site::html::clean(&html)
+    );
+    (subject, text, html)
+}
+
+/// Sends the briefing to the channel's recipients over the SMTP server `smtp_url` names;
+/// returns the message's size.
+pub async fn send(
+    channel: &NotifyChannel,
+    b: &Briefing,
+    smtp_url: &str,
+) -> Result<usize, NotifyError> {
+    let name = channel.label();
+    let fatal = |m: String| NotifyError::fatal(name, m);
+    let transport = transport(smtp_url).map_err(fatal)?;
+    let from: Mailbox = channel
+        .from
+        .as_deref()
+        .unwrap_or_default()
+        .parse()
+        .map_err(|e| fatal(format!("`from` is not an address: {e}")))?;
+    let mut message = Message::builder().from(from);
+    for to in &channel.to {
+        let to: Mailbox = to
+            .parse()
+            .map_err(|e| fatal(format!("`to` address `{to}`: {e}")))?;
+        message = message.to(to);
+    }
+    let (subject, text, html) = parts(b);
+    let message = message
+        .subject(subject)
+        .multipart(MultiPart::alternative_plain_html(text, html))
+        .map_err(|e| fatal(format!("cannot build the message: {e}")))?;
+    let size = message.formatted().len();
+    match transport.send(message).await {
+        Ok(_) => Ok(size),
+        Err(e) if e.is_permanent() => Err(fatal(format!(
+            "the SMTP server refused the message: {}",
+            root(&e)
+        ))),
+        Err(e) => Err(NotifyError::transient(
+            name,
+            format!("SMTP: {}", root(&e)),
+            None,
+        )),
+    }
+}
+
+/// The transport `url` describes. A message names what is wrong, never the password.
+fn transport(url: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+    let u = url::Url::parse(url)
+        .map_err(|_| "the SMTP URL is not a URL (smtp://user:pass@host:587)".to_owned())?;
+    let host = u.host_str().ok_or("the SMTP URL has no host")?.to_owned();
+    let loopback = matches!(host.as_str(), "localhost" | "127.0.0.1" | "[::1]" | "::1");
+    let builder = match u.scheme() {
+        "smtps" => AsyncSmtpTransport::<Tokio1Executor>::relay(&host)
+            .map_err(|e| e.to_string())?
+            .port(u.port().unwrap_or(465)),
+        "smtp" if loopback => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&host)
+            .port(u.port().unwrap_or(25)),
+        "smtp" => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&host)
+            .map_err(|e| e.to_string())?
+            .port(u.port().unwrap_or(587)),
+        other => {
+            return Err(format!(
+                "the SMTP URL's scheme is `{other}`; use smtp:// (STARTTLS) or smtps:// (TLS)"
+            ));
+        }
+    };
+    let mut builder = builder.timeout(Some(Duration::from_secs(30)));
+    if !u.username().is_empty() {
+        builder = builder.credentials(Credentials::new(
+            percent_decode(u.username()),
+            percent_decode(u.password().unwrap_or_default()),
+        ));
+    }
+    Ok(builder.build())
+}
+
+/// A URL's user or password as written before percent-encoding (`%40` is `@`; `+` stays).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn root(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
+}
+
+fn escape(text: &str) -> String {
+    crate::text::html(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_percent_decoded_and_schemes_checked() {
+        assert_eq!(percent_decode("p%40ss+w%2Fd"), "p@ss+w/d");
+        assert!(transport("smtp://u:p@127.0.0.1:2525").is_ok());
+        assert!(transport("smtps://u:p@mail.example.org").is_ok());
+        let e = transport("http://mail.example.org")
+            .err()
+            .unwrap_or_default();
+        assert!(e.contains("`http`"), "{e}");
+        let e = transport("not a url").err().unwrap_or_default();
+        assert!(
+            !e.contains("not a url"),
+            "the URL (maybe holding a password) is never echoed: {e}"
+        );
+    }
+}

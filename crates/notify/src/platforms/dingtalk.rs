@@ -1,0 +1,35 @@
+//! DingTalk robot: `msgtype: "markdown"` with a title and text (at most 20,000 bytes); with a
+//! secret, `timestamp` (ms) and `sign` (HMAC-SHA256 keyed by the secret over
+//! `"{timestamp}\n{secret}"`, base64, URL-encoded) as query parameters.
+
+use serde_json::json;
+
+use super::{Request, fit, hmac_base64, wecom::markdown};
+use crate::briefing::Briefing;
+use crate::text::cut_bytes;
+
+/// DingTalk's text limit, in bytes.
+pub const MAX_TEXT: usize = 20_000;
+
+/// The Markdown message with as many of the `top` papers as fit, signed when there is a secret.
+pub fn request(
+    briefing: &Briefing,
+    top: usize,
+    url: &str,
+    secret: Option<&str>,
+    now_ms: u64,
+) -> Result<Request, String> {
+    let n = briefing.top(top).len();
+    let text = fit(n, |k| markdown(briefing, k), |t| t.len() <= MAX_TEXT);
+    let mut url = url::Url::parse(url).map_err(|_| "the webhook URL is not a URL".to_owned())?;
+    if let Some(secret) = secret {
+        let sign = hmac_base64(secret.as_bytes(), format!("{now_ms}\n{secret}").as_bytes());
+        url.query_pairs_mut()
+            .append_pair("timestamp", &now_ms.to_string())
+            .append_pair("sign", &sign);
+    }
+    Ok(Request {
+        url: url.to_string(),
+        body: json!({"msgtype": "markdown", "markdown": {"title": briefing.title, "text": cut_bytes(&text, MAX_TEXT)}}),
+    })
+}

@@ -1,0 +1,245 @@
+//! Each platform's payload for a busy day (136 papers, long titles, hostile text): its shape,
+//! its signature, and its limits — trimmed or split, never over.
+
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
+use paperbrief_core::ChannelKind;
+use paperbrief_notify::Briefing;
+use paperbrief_notify::platforms::{
+    self, Secrets, Verdict, discord, feishu, slack, telegram, wecom,
+};
+use paperbrief_report::{DailyReport, Outcome};
+
+const URL: &str = "https://hooks.example/x";
+
+fn day(papers: u32) -> DailyReport {
+    paperbrief_testkit::reports::busy_day("2026-02-10", papers)
+}
+
+fn briefing(papers: u32) -> Briefing {
+    Briefing::of(
+        &day(papers),
+        Some(&url::Url::parse("https://me.example/papers/").unwrap()),
+    )
+}
+
+fn secrets(secret: Option<&str>) -> Secrets {
+    Secrets {
+        url: Some(URL.into()),
+        secret: secret.map(str::to_owned),
+        token: None,
+    }
+}
+
+#[test]
+fn feishu_sends_a_signed_card_within_20_kb() {
+    let b = briefing(136);
+    let r = &platforms::requests(
+        ChannelKind::Feishu,
+        &b,
+        136,
+        &secrets(Some("SEC123")),
+        1_700_000_000_000,
+    )
+    .unwrap()[0];
+    assert_eq!(r.body["msg_type"], "interactive");
+    assert_eq!(r.body["timestamp"], "1700000000");
+    // HMAC-SHA256 keyed by "{timestamp}\n{secret}" over nothing, base64 (computed independently).
+    assert_eq!(
+        r.body["sign"],
+        "j/tImR0k8vYXRsYw0+GHVQkV1v/J/8obOuMU7PE/KDo="
+    );
+    let size = r.body.to_string().len();
+    assert!(size <= feishu::MAX_BODY, "{size}");
+    let text = r.body.to_string();
+    assert!(text.contains("…另有"), "trimmed, and says so");
+    assert!(text.contains("https://me.example/papers/2026-02-10.html#2602.00001"));
+    assert!(
+        !text.contains("<script>") && !text.contains("[x]") && !text.contains("@all"),
+        "{text}"
+    );
+    // A small day fits whole.
+    let small =
+        &platforms::requests(ChannelKind::Feishu, &briefing(3), 10, &secrets(None), 0).unwrap()[0];
+    assert!(small.body.get("sign").is_none());
+    assert!(!small.body.to_string().contains("另有"));
+}
+
+#[test]
+fn wecom_and_dingtalk_fit_their_byte_limits_and_dingtalk_signs_the_url() {
+    let b = briefing(136);
+    let w = &platforms::requests(ChannelKind::Wecom, &b, 136, &secrets(None), 0).unwrap()[0];
+    assert_eq!(w.body["msgtype"], "markdown");
+    let content = w.body["markdown"]["content"].as_str().unwrap();
+    assert!(content.len() <= wecom::MAX_CONTENT, "{}", content.len());
+    assert!(
+        content.contains("完整报告"),
+        "the link to the report survives trimming"
+    );
+    let d = &platforms::requests(
+        ChannelKind::Dingtalk,
+        &b,
+        136,
+        &secrets(Some("SEC123")),
+        1_700_000_000_000,
+    )
+    .unwrap()[0];
+    assert!(d.url.starts_with("https://hooks.example/x?timestamp=1700000000000&sign=lkcPI1uoxBY1gUnCnnPH1Kkru0Hqjo7rFpA3haIVhEQ%3D"), "{}", d.url);
+    assert!(d.body["markdown"]["text"].as_str().unwrap().len() <= 20_000);
+    assert_eq!(
+        d.body["markdown"]["title"],
+        "Hugging Face 每日论文简报 · 2026-02-10"
+    );
+}
+
+#[test]
+fn slack_keeps_within_block_kit_limits() {
+    let r = &platforms::requests(ChannelKind::Slack, &briefing(136), 136, &secrets(None), 0)
+        .unwrap()[0];
+    let blocks = r.body["blocks"].as_array().unwrap();
+    assert!(blocks.len() <= slack::MAX_BLOCKS, "{}", blocks.len());
+    for b in blocks {
+        if let Some(t) = b.pointer("/text/text").and_then(|t| t.as_str()) {
+            assert!(t.chars().count() <= slack::MAX_SECTION);
+        }
+    }
+    assert!(r.body["text"].as_str().unwrap().contains("136 篇论文"));
+}
+
+#[test]
+fn discord_and_telegram_split_long_lists_in_order() {
+    let b = briefing(136);
+    let msgs = platforms::requests(ChannelKind::Discord, &b, 136, &secrets(None), 0).unwrap();
+    assert!(msgs.len() > 1);
+    assert!(
+        msgs.iter()
+            .all(|m| m.body["content"].as_str().unwrap().chars().count() <= discord::MAX_CONTENT)
+    );
+    assert!(msgs.iter().all(|m| m.url.ends_with("?wait=true")));
+    let all: String = msgs
+        .iter()
+        .map(|m| m.body["content"].as_str().unwrap().to_owned())
+        .collect();
+    let first = all.find("**1. ").unwrap();
+    assert!(first < all.find("**136. ").unwrap(), "in order");
+    let tg = telegram::bodies(&b, 136, "-100123");
+    assert!(tg.len() > 1);
+    assert!(
+        tg.iter()
+            .all(|m| m["text"].as_str().unwrap().chars().count() <= telegram::MAX_TEXT)
+    );
+    assert!(
+        tg.iter()
+            .all(|m| m["parse_mode"] == "HTML" && m["chat_id"] == "-100123")
+    );
+    let text: String = tg
+        .iter()
+        .map(|m| m["text"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        text.contains("&lt;script&gt;") && !text.contains("<script>"),
+        "escaped for HTML mode"
+    );
+}
+
+#[test]
+fn the_webhook_carries_every_paper_and_all_failed_days_get_a_notice() {
+    let r = &platforms::requests(ChannelKind::Webhook, &briefing(136), 10, &secrets(None), 0)
+        .unwrap()[0];
+    assert_eq!(r.body["papers"].as_array().unwrap().len(), 136);
+    assert_eq!(r.body["date"], "2026-02-10");
+    assert_eq!(r.body["stats"]["papers"], 136);
+    let first = &r.body["papers"][0];
+    for key in [
+        "id",
+        "title",
+        "upvotes",
+        "contribution",
+        "url",
+        "source_kind",
+    ] {
+        assert!(first.get(key).is_some(), "{key}");
+    }
+    let mut failed = day(5);
+    for e in &mut failed.entries {
+        e.outcome = Outcome::Failed(paperbrief_report::Failure::new(
+            paperbrief_report::Stage::Llm,
+            "down",
+            "无法连接模型服务",
+        ));
+    }
+    failed.recount();
+    let b = Briefing::of(&failed, None);
+    let w = &platforms::requests(ChannelKind::Wecom, &b, 10, &secrets(None), 0).unwrap()[0];
+    assert!(w.body.to_string().contains("全部生成失败"), "{}", w.body);
+}
+
+#[test]
+fn answers_are_judged_by_the_platforms_own_codes() {
+    assert_eq!(
+        platforms::verdict(
+            ChannelKind::Feishu,
+            200,
+            None,
+            r#"{"code":0,"msg":"success"}"#
+        ),
+        Verdict::Delivered
+    );
+    assert!(
+        matches!(platforms::verdict(ChannelKind::Feishu, 200, None, r#"{"code":19021,"msg":"sign match fail"}"#), Verdict::Rejected(m) if m.contains("sign match fail"))
+    );
+    assert_eq!(
+        platforms::verdict(
+            ChannelKind::Feishu,
+            200,
+            None,
+            r#"{"code":11232,"msg":"frequency limited"}"#
+        ),
+        Verdict::RateLimited(None)
+    );
+    assert_eq!(
+        platforms::verdict(
+            ChannelKind::Wecom,
+            200,
+            None,
+            r#"{"errcode":45009,"errmsg":"api freq out of limit"}"#
+        ),
+        Verdict::RateLimited(None)
+    );
+    assert!(matches!(
+        platforms::verdict(
+            ChannelKind::Wecom,
+            200,
+            None,
+            r#"{"errcode":93000,"errmsg":"invalid webhook url"}"#
+        ),
+        Verdict::Rejected(_)
+    ));
+    assert_eq!(
+        platforms::verdict(
+            ChannelKind::Dingtalk,
+            200,
+            None,
+            r#"{"errcode":130101,"errmsg":"send too fast"}"#
+        ),
+        Verdict::RateLimited(None)
+    );
+    assert_eq!(
+        platforms::verdict(
+            ChannelKind::Discord,
+            429,
+            None,
+            r#"{"message":"You are being rate limited.","retry_after":1.5}"#
+        ),
+        Verdict::RateLimited(Some(std::time::Duration::from_millis(1500)))
+    );
+    assert_eq!(
+        platforms::verdict(
+            ChannelKind::Telegram,
+            429,
+            None,
+            r#"{"ok":false,"error_code":429,"parameters":{"retry_after":7}}"#
+        ),
+        Verdict::RateLimited(Some(std::time::Duration::from_secs(7)))
+    );
+}
