@@ -17,7 +17,7 @@ fmt-check:
 
 # Clippy with warnings as errors.
 lint:
-    cargo clippy --all-targets -- -D warnings
+    cargo clippy --workspace --all-targets -- -D warnings
 
 # The whole test suite.
 test:
@@ -34,6 +34,7 @@ bench:
     python3 benches/compare_extractors.py
     cargo bench -p paperbrief-prompt --bench prompt
     cargo bench --bench day
+    cargo bench --bench endpoints
     cargo bench -p paperbrief-site --bench site
     cargo bench -p paperbrief-notify --bench payloads
     benches/real_server.sh

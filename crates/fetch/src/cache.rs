@@ -130,6 +130,14 @@ pub fn hex_sha256(data: &[u8]) -> String {
     s
 }
 
+/// The cache directory: `[cache] dir` when set, else the platform's cache directory
+/// (`$XDG_CACHE_HOME/paperbrief`, `~/.cache/paperbrief`, …); `None` if there is neither.
+pub fn resolve_cache_dir(config: &paperbrief_core::Config) -> Option<PathBuf> {
+    config.cache_dir().or_else(|| {
+        directories::ProjectDirs::from("", "", "paperbrief").map(|d| d.cache_dir().to_owned())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,12 +172,4 @@ mod tests {
         assert!(cache.get("html", "2602.07040v1").is_none());
         assert!(cache.get("html", "missing").is_none());
     }
-}
-
-/// The cache directory: `[cache] dir` when set, else the platform's cache directory
-/// (`$XDG_CACHE_HOME/paperbrief`, `~/.cache/paperbrief`, …); `None` if there is neither.
-pub fn resolve_cache_dir(config: &paperbrief_core::Config) -> Option<PathBuf> {
-    config.cache_dir().or_else(|| {
-        directories::ProjectDirs::from("", "", "paperbrief").map(|d| d.cache_dir().to_owned())
-    })
 }

@@ -1,6 +1,8 @@
 //! Tokenizer set-up cost, answer parsing and rendering throughput, prompt rendering with cuts.
 //! Run: `cargo bench -p paperbrief-prompt --bench prompt`.
 
+#![allow(clippy::unwrap_used, missing_docs)] // a benchmark: a panic is the report
+
 use std::path::PathBuf;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -25,7 +27,7 @@ fn answers() -> Vec<String> {
                 "no example report at {}; benchmarking a built-in answer",
                 path.display()
             );
-            vec!["### 1. 应用领域\n计算机视觉\n### 2. 一句话核心贡献\n提出方法，快 20 倍。\n### 3. 使用指南\n- 输入：图像\n### 4. 主要创新点\n1. **新**：方法\n### 5. 实验效果\n提升 38.64%。\n".repeat(1)]
+            vec!["### 1. 应用领域\n计算机视觉\n### 2. 一句话核心贡献\n提出方法，快 20 倍。\n### 3. 使用指南\n- 输入：图像\n### 4. 主要创新点\n1. **新**：方法\n### 5. 实验效果\n提升 38.64%。\n".to_owned()]
         }
     }
 }
