@@ -192,22 +192,6 @@ fn peak_rss_of_a_day(stand: &StandIn, dir: &Path) -> (u64, f64) {
         .args(["run", "-q", "--date", DATE]);
     cmd.stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());
-    let started = Instant::now();
-    let mut child = cmd.spawn().unwrap();
-    let status_file = format!("/proc/{}/status", child.id());
-    let mut peak = 0;
-    loop {
-        if let Ok(status) = std::fs::read_to_string(&status_file) {
-            let hwm = status
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok());
-            peak = peak.max(hwm.unwrap_or(0));
-        }
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    (peak, started.elapsed().as_secs_f64())
+    let (_, peak, wall) = paperbrief_testkit::peak_rss(&mut cmd);
+    (peak, wall)
 }

@@ -82,6 +82,53 @@ pub(crate) enum Command {
     /// Build the static site (index, a page per day and digest, Atom feed) from every report,
     /// without any network. Writes only files whose content changed.
     Site(SiteArgs),
+    /// The OpenAI Batch format, for `vllm run-batch` and hosted Batch APIs: export a day's
+    /// requests, import the results, or drive a hosted Batch API (submit, status, collect).
+    #[command(subcommand)]
+    Batch(BatchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum BatchCommand {
+    /// Read every paper of the day without a stored brief and write one request per paper
+    /// (JSONL), exactly the body `run` would send.
+    Export(BatchExportArgs),
+    /// Read a results file, store every acceptable brief and write the report. Exit 1 when
+    /// any line was skipped (each is named); those papers stay pending for `run`.
+    Import(BatchImportArgs),
+    /// Export the day and submit it to the endpoint's Batch API (`/v1/files`, `/v1/batches`).
+    Submit(BatchDateArgs),
+    /// Print the state of the day's submitted batch.
+    Status(BatchDateArgs),
+    /// Download and import the day's batch results once the batch has completed (exit 3
+    /// while it has not).
+    Collect(BatchDateArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BatchExportArgs {
+    /// The day, YYYY-MM-DD.
+    #[arg(long, value_parser = parse_date)]
+    pub(crate) date: ReportDate,
+    /// Write the requests here instead of to stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BatchImportArgs {
+    /// The day, YYYY-MM-DD.
+    #[arg(long, value_parser = parse_date)]
+    pub(crate) date: ReportDate,
+    /// The results file (Batch output format, JSONL).
+    pub(crate) results: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BatchDateArgs {
+    /// The day, YYYY-MM-DD.
+    #[arg(long, value_parser = parse_date)]
+    pub(crate) date: ReportDate,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,7 @@
 //! The `paperbrief` binary: parses arguments, loads the configuration, calls the library and
 //! maps the outcome to an exit code — 0 success, 1 done but something failed (a paper, a file
-//! with no full text), 2 fatal (bad input or configuration, an upstream that cannot be reached).
+//! with no full text), 2 fatal (bad input or configuration, an upstream that cannot be reached),
+//! 3 not finished yet (`batch collect` before the batch has completed), 130 Ctrl-C.
 
 mod args;
 mod commands;

@@ -1,5 +1,6 @@
 //! One module per command; [`dispatch`] routes to them.
 
+mod batch;
 mod check;
 mod config;
 mod digest;
@@ -25,6 +26,9 @@ pub(crate) enum Outcome {
     Success,
     /// The command finished but some of its work failed (exit code 1).
     Partial,
+    /// Not finished yet, nothing wrong: try again later (exit code 3; `batch collect` before
+    /// the batch is done).
+    NotYet,
     /// Ctrl-C stopped it (exit code 130, as shells report SIGINT).
     Interrupted,
 }
@@ -34,6 +38,7 @@ impl From<Outcome> for ExitCode {
         match o {
             Outcome::Success => ExitCode::SUCCESS,
             Outcome::Partial => ExitCode::from(1),
+            Outcome::NotYet => ExitCode::from(3),
             Outcome::Interrupted => ExitCode::from(130),
         }
     }
@@ -100,5 +105,6 @@ pub(crate) async fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Site(args) => site::run(&cli.global, &args),
         Command::Digest(args) => digest::run(&cli.global, &args).await,
         Command::Notify(args) => notify::run(&cli.global, &args).await,
+        Command::Batch(cmd) => batch::run(&cli.global, &cmd).await,
     }
 }

@@ -173,6 +173,14 @@ fn summary(written: &Written) -> String {
         "tokens: {} prompt + {} completion in {} requests; wall time {:.1}s\n",
         s.prompt_tokens, s.completion_tokens, s.llm_requests, s.wall_seconds
     ));
+    if !s.endpoints.is_empty() {
+        let each: Vec<String> = s
+            .endpoints
+            .iter()
+            .map(|e| format!("{} {}", e.url, e.requests))
+            .collect();
+        out.push_str(&format!("requests per endpoint: {}\n", each.join(", ")));
+    }
     out
 }
 
@@ -232,7 +240,7 @@ pub(crate) async fn backfill(global: &GlobalArgs, args: &BackfillArgs) -> Result
             };
             match run_day(&services, &opts, global.quiet).await {
                 Ok(Outcome::Interrupted) => return Ok(Outcome::Interrupted),
-                Ok(Outcome::Partial) => outcome = Outcome::Partial,
+                Ok(Outcome::Partial | Outcome::NotYet) => outcome = Outcome::Partial,
                 Ok(Outcome::Success) => {}
                 Err(e) => {
                     eprintln!("{date}: error: {e:#}");

@@ -77,12 +77,13 @@ pub async fn check(services: &Services) -> Vec<CheckLine> {
             calibrate(llm, services.planner(), &mut setup).await;
             lines.push(tokens(&setup));
             lines.push(completion(llm, &setup.model).await);
+            others(services, &setup.model, &mut lines).await;
         }
         Err(_) if !reachable => lines.push(line(
             "model",
             Err("not checked: the endpoint cannot be used".into()),
         )),
-        Err(e) => lines.push(line("model", Err(e.to_string()))),
+        Err(e) => lines.push(line("model", Err(crate::error::error_chain(&e)))),
     }
     let today = ReportDate::today_utc();
     lines.push(line(
@@ -143,6 +144,28 @@ async fn completion(llm: &LlmClient, model: &str) -> CheckLine {
             })
             .map_err(|e| e.to_string()),
     )
+}
+
+/// With several endpoints, a line for each of the others: it must serve the same model.
+async fn others(services: &Services, model: &str, lines: &mut Vec<CheckLine>) {
+    let pinned = paperbrief_core::config::LlmConfig {
+        model: Some(model.to_owned()),
+        ..services.config().llm.clone()
+    };
+    for other in services.endpoints().iter().skip(1) {
+        lines.push(line(
+            format!("LLM endpoint {}", other.base_url()),
+            crate::setup::resolve_model(other, &pinned)
+                .await
+                .map(|s| {
+                    format!(
+                        "serves {}, context {} tokens per request",
+                        s.model, s.context
+                    )
+                })
+                .map_err(|e| crate::error::error_chain(&e)),
+        ));
+    }
 }
 
 /// The server's slots against `llm.max_concurrency`.

@@ -10,11 +10,11 @@ use std::time::Instant;
 use paperbrief_core::{PaperRef, Period, ReportDate};
 use paperbrief_report::{DailyReport, ReportFiles, ReportKey, RunStats};
 
-use crate::day::{Day, write_report};
+use crate::day::Day;
 use crate::error::OrchestratorError;
 use crate::pipeline::pipeline;
 use crate::progress::Progress;
-use crate::publish::{Published, after_report};
+use crate::publish::{Published, write_and_publish};
 use crate::services::Services;
 
 /// What to digest.
@@ -53,7 +53,7 @@ pub async fn digest(
     progress: Arc<dyn Progress>,
 ) -> Result<Digest, OrchestratorError> {
     let started = Instant::now();
-    let requests_before = services.llm().requests_sent();
+    let requests_before = services.requests_sent();
     let today = ReportDate::today_utc();
     let (mut days, missing_days) = read_days(services, opts.period, today).await;
     let chosen = top_papers(&days, opts.top);
@@ -85,21 +85,14 @@ pub async fn digest(
     report.stats = RunStats {
         worked: results.len(),
         reused: results.iter().filter(|(_, r)| *r).count(),
-        llm_requests: services.llm().requests_sent() - requests_before,
+        llm_requests: services.requests_sent() - requests_before,
         wall_seconds: (started.elapsed().as_secs_f64() * 10.0).round() / 10.0,
         ..RunStats::default()
     };
     report.entries = results.into_iter().map(|(e, _)| e).collect();
     report.recount();
     keep_time_if_unchanged(services, &mut report).await;
-    let files = write_report(services.reports(), &report).await?;
-    let published = after_report(
-        services.config(),
-        services.reports(),
-        services.store(),
-        &report,
-    )
-    .await;
+    let (files, published) = write_and_publish(services, &report).await?;
     Ok(Digest {
         report,
         files,
@@ -128,7 +121,7 @@ async fn read_days(
             Ok(day) => days.push(day),
             Err(e) => {
                 tracing::warn!(target: "paperbrief::digest", "{date}: {e}");
-                missing.push((date, error_chain(&e)));
+                missing.push((date, crate::error::error_chain(&e)));
             }
         }
     }
@@ -179,15 +172,4 @@ async fn keep_time_if_unchanged(services: &Services, report: &mut DailyReport) {
     if let Some(previous) = previous.filter(|p| p.same_content(report)) {
         report.generated_at = previous.generated_at;
     }
-}
-
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        text.push_str(": ");
-        text.push_str(&c.to_string());
-        cause = c.source();
-    }
-    text
 }

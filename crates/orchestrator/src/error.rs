@@ -65,6 +65,18 @@ pub enum OrchestratorError {
         /// Why.
         reason: String,
     },
+    /// `batch import` for a day with no export.
+    #[error("no batch export for {date}: run `paperbrief batch export --date {date}` first")]
+    NoExport {
+        /// The day.
+        date: ReportDate,
+    },
+    /// `batch status`/`collect` for a day never submitted.
+    #[error("no batch submitted for {date}: run `paperbrief batch submit --date {date}` first")]
+    NoBatch {
+        /// The day.
+        date: ReportDate,
+    },
     /// The prompt template file cannot be read.
     #[error("cannot read the prompt template {} (prompt.dir / prompt.template)", path.display())]
     TemplateFile {
@@ -89,4 +101,16 @@ pub enum OrchestratorError {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// An error and its causes, in one line.
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
 }

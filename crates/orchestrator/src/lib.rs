@@ -14,6 +14,7 @@
 //! never stops the others: it becomes that paper's entry.
 
 pub mod backend;
+pub mod batch;
 pub mod check;
 pub mod day;
 pub mod digest;

@@ -211,3 +211,20 @@ async fn rebuild_site(
     .await
     .unwrap_or_else(|e| Err(format!("the site build stopped: {e}")))
 }
+
+/// Writes `report` (atomically) and then publishes it: the step every command that produces a
+/// report ends with.
+pub(crate) async fn write_and_publish(
+    services: &crate::Services,
+    report: &DailyReport,
+) -> Result<(paperbrief_report::ReportFiles, Published), crate::OrchestratorError> {
+    let files = crate::day::write_report(services.reports(), report).await?;
+    let published = after_report(
+        services.config(),
+        services.reports(),
+        services.store(),
+        report,
+    )
+    .await;
+    Ok((files, published))
+}

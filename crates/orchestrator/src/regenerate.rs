@@ -5,11 +5,11 @@
 use paperbrief_core::{ArxivId, PaperRef, ReportDate};
 use paperbrief_report::{Entry, ReportFiles};
 
-use crate::day::{Day, write_report};
+use crate::day::Day;
 use crate::error::OrchestratorError;
 use crate::paper::{Job, Worker, process};
 use crate::progress::LogLines;
-use crate::publish::{Published, after_report};
+use crate::publish::{Published, write_and_publish};
 use crate::services::Services;
 
 /// What regeneration did.
@@ -95,14 +95,7 @@ pub async fn regenerate(
     };
     report.entries[index] = entry.clone();
     report.recount();
-    let files = write_report(services.reports(), &report).await?;
-    let published = after_report(
-        services.config(),
-        services.reports(),
-        services.store(),
-        &report,
-    )
-    .await;
+    let (files, published) = write_and_publish(services, &report).await?;
     Ok(Regenerated::Spliced {
         entry: Box::new(entry),
         index,

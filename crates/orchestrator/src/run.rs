@@ -7,15 +7,15 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use paperbrief_core::{ArxivId, ReportDate};
-use paperbrief_report::{DailyReport, Entry, Outcome, ReportFiles, RunStats};
+use paperbrief_report::{DailyReport, EndpointRequests, Entry, Outcome, ReportFiles, RunStats};
 
-use crate::day::{Day, Hints, write_report};
+use crate::day::{Day, Hints};
 use crate::error::OrchestratorError;
 use crate::paper::{Job, Worker};
 use crate::pipeline::pipeline;
 use crate::preview::{DryRun, dry_run};
 use crate::progress::Progress;
-use crate::publish::{Published, after_report};
+use crate::publish::{Published, write_and_publish};
 use crate::services::Services;
 
 /// What to run.
@@ -77,7 +77,8 @@ pub async fn run(
     progress: Arc<dyn Progress>,
 ) -> Result<RunResult, OrchestratorError> {
     let started = Instant::now();
-    let requests_before = services.llm().requests_sent();
+    let requests_before = services.requests_sent();
+    let by_endpoint = services.requests_by_endpoint();
     let (store, reports) = (services.store(), services.reports());
     let mut day = Day::load(&services.sources().hf, store, reports, opts.date).await?;
     if day.is_empty() {
@@ -98,31 +99,44 @@ pub async fn run(
     let worked: Vec<ArxivId> = jobs.iter().map(|j| j.paper.id.clone()).collect();
     let results = pipeline(Arc::new(worker), jobs, Arc::clone(&progress)).await;
     progress.finish();
-    let stats = run_stats(
+    let mut stats = run_stats(
         &results,
-        services.llm().requests_sent() - requests_before,
+        services.requests_sent() - requests_before,
         started,
     );
+    stats.endpoints = endpoint_requests(services, &by_endpoint);
     let mut done: BTreeMap<String, Entry> = results
         .into_iter()
         .map(|(e, _)| (e.paper.id.base().to_owned(), e))
         .collect();
     done.extend(others);
     let report = day.report(|p| done.remove(p.id.base()), stats);
-    let files = write_report(reports, &report).await?;
-    let published = after_report(
-        services.config(),
-        services.reports(),
-        services.store(),
-        &report,
-    )
-    .await;
+    let (files, published) = write_and_publish(services, &report).await?;
     Ok(RunResult::Written(Box::new(Written {
         report,
         files,
         worked,
         published,
     })))
+}
+
+/// Requests this run sent to each endpoint (only when there are several).
+pub(crate) fn endpoint_requests(
+    services: &Services,
+    before: &[(String, u64)],
+) -> Vec<EndpointRequests> {
+    if before.len() < 2 {
+        return Vec::new();
+    }
+    services
+        .requests_by_endpoint()
+        .into_iter()
+        .zip(before)
+        .map(|((url, now), (_, then))| EndpointRequests {
+            url,
+            requests: now - then,
+        })
+        .collect()
 }
 
 /// The numbers of this run, from the entries it produced.
@@ -163,14 +177,14 @@ async fn plan(
         (day.version_of(&paper), paper, hint)
     });
     let jobs = services.jobs(work, force, model.name()).await;
-    let others = stored_others(services, day, chosen, model.name()).await;
+    let others = stored_entries(services, day, chosen, model.name()).await;
     let worker = services.worker(model, &jobs)?;
     Ok((worker, jobs, others))
 }
 
 /// The stored briefs of the papers this run does not work on, by base id: the report shows
 /// them instead of "pending".
-async fn stored_others(
+pub(crate) async fn stored_entries(
     services: &Services,
     day: &Day,
     chosen: &[usize],

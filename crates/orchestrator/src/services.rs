@@ -9,12 +9,13 @@ use paperbrief_fetch::extract::AbstractInfo;
 use paperbrief_fetch::{Sources, resolve_cache_dir};
 use paperbrief_report::ReportPaths;
 
+use crate::backend::LlmBackend;
 use crate::error::OrchestratorError;
-use crate::llm::LlmClient;
+use crate::llm::{Concurrency, LlmClient, LlmError, Pool, Rates};
 use crate::paper::{BriefKeys, Job, Worker};
 use crate::planning::Planner;
 use crate::reading::Reader;
-use crate::setup::{ModelSetup, calibrate, resolve_model};
+use crate::setup::{ModelSetup, calibrate, resolve_all};
 use crate::store::Store;
 use crate::summarize::{AnswerSettings, Summarizer};
 
@@ -42,7 +43,12 @@ impl ModelChoice {
 pub struct Services {
     config: Config,
     sources: Sources,
+    /// The first (or only) endpoint: calibration and request bodies.
     llm: Arc<LlmClient>,
+    /// Every endpoint.
+    clients: Vec<Arc<LlmClient>>,
+    /// What `summarize` talks to: the one client, or the pool of them.
+    backend: Arc<dyn LlmBackend>,
     planner: Planner,
     store: Store,
     reports: ReportPaths,
@@ -54,12 +60,14 @@ impl Services {
     pub fn from_config(config: Config, api_key: Option<String>) -> Result<Self, OrchestratorError> {
         let cache = resolve_cache_dir(&config).ok_or(OrchestratorError::NoCacheDir)?;
         let sources = Sources::from_config(&config, true).map_err(OrchestratorError::Client)?;
-        let llm = LlmClient::new(&config, api_key).map_err(OrchestratorError::Endpoint)?;
+        let (clients, backend) = backend(&config, api_key).map_err(OrchestratorError::Endpoint)?;
         Ok(Self {
             planner: Planner::from_config(&config)?,
             reports: ReportPaths::new(&config.output.dir),
             store: Store::new(cache.join("state")),
-            llm: Arc::new(llm),
+            llm: Arc::clone(&clients[0]),
+            clients,
+            backend,
             sources,
             config,
         })
@@ -80,9 +88,27 @@ impl Services {
         &self.sources
     }
 
-    /// The LLM client.
+    /// The LLM client (the first endpoint's, when there are several).
     pub fn llm(&self) -> &Arc<LlmClient> {
         &self.llm
+    }
+
+    /// Every endpoint's client.
+    pub fn endpoints(&self) -> &[Arc<LlmClient>] {
+        &self.clients
+    }
+
+    /// Chat requests sent so far, over every endpoint.
+    pub fn requests_sent(&self) -> u64 {
+        self.clients.iter().map(|c| c.requests_sent()).sum()
+    }
+
+    /// Chat requests sent so far to each endpoint.
+    pub fn requests_by_endpoint(&self) -> Vec<(String, u64)> {
+        self.clients
+            .iter()
+            .map(|c| (c.base_url().to_owned(), c.requests_sent()))
+            .collect()
     }
 
     /// The prompt planner.
@@ -98,7 +124,7 @@ impl Services {
     /// The model and the room it gives, as the server describes itself, with the token estimate
     /// calibrated against the server's count.
     pub async fn setup_model(&self) -> Result<ModelSetup, OrchestratorError> {
-        let mut setup = resolve_model(&self.llm, &self.config.llm).await?;
+        let mut setup = resolve_all(&self.llm, &self.clients[1..], &self.config.llm).await?;
         calibrate(&self.llm, &self.planner, &mut setup).await;
         Ok(setup)
     }
@@ -185,10 +211,49 @@ impl Services {
 
     pub(crate) fn summarizer(&self, setup: ModelSetup) -> Summarizer {
         Summarizer::new(
-            Arc::clone(&self.llm) as Arc<dyn crate::backend::LlmBackend>,
+            Arc::clone(&self.backend),
             self.planner.clone(),
             setup,
             AnswerSettings::from_config(&self.config),
         )
     }
+}
+
+/// Every endpoint's client, and the backend requests go through.
+type Backend = (Vec<Arc<LlmClient>>, Arc<dyn LlmBackend>);
+
+/// Every endpoint's client and the backend over them: the one client, or a pool when
+/// `[[llm.endpoints]]` lists several (each with its own share and key, the rates shared).
+fn backend(config: &Config, api_key: Option<String>) -> Result<Backend, LlmError> {
+    let llm = &config.llm;
+    if llm.endpoints.is_empty() {
+        let client = Arc::new(LlmClient::new(config, api_key)?);
+        return Ok((vec![Arc::clone(&client)], client));
+    }
+    let rates = Arc::new(Rates::from_config(config));
+    let wake = Arc::new(tokio::sync::Notify::new());
+    let mut clients = Vec::with_capacity(llm.endpoints.len());
+    for e in &llm.endpoints {
+        let key = e
+            .api_key_env
+            .as_deref()
+            .and_then(|v| std::env::var(v).ok())
+            .filter(|k| !k.trim().is_empty())
+            .or_else(|| api_key.clone());
+        let in_flight = Concurrency::with_wake(e.max_concurrency.get() as usize, Arc::clone(&wake));
+        clients.push(Arc::new(LlmClient::endpoint(
+            config,
+            &e.base_url,
+            in_flight,
+            Arc::clone(&rates),
+            key,
+        )?));
+    }
+    let retry = paperbrief_fetch::RetryPolicy {
+        max_attempts: llm.max_attempts.get(),
+        base_delay: std::time::Duration::from_millis(llm.retry_base_delay_ms),
+        max_delay: std::time::Duration::from_secs(config.sources.retry_max_delay_secs),
+    };
+    let pool = Arc::new(Pool::new(clients.clone(), rates, retry, wake));
+    Ok((clients, pool))
 }

@@ -90,6 +90,34 @@ pub async fn resolve_model(
     resolve_model_from(llm, config, llm.models().await).await
 }
 
+/// [`resolve_model`] over several endpoints: the model (`llm.model`, else the first endpoint's
+/// first) must be served by every one — an endpoint that does not serve it is a setup error
+/// naming its URL and what it serves — and the context is the smallest they give.
+pub async fn resolve_all(
+    first: &LlmClient,
+    rest: &[std::sync::Arc<LlmClient>],
+    config: &LlmConfig,
+) -> Result<ModelSetup, OrchestratorError> {
+    let mut setup = resolve_model(first, config).await?;
+    let pinned = LlmConfig {
+        model: Some(setup.model.clone()),
+        ..config.clone()
+    };
+    for client in rest {
+        let other = resolve_model(client, &pinned).await?;
+        if other.context < setup.context {
+            setup.context = other.context;
+            setup.context_source = format!(
+                "{} of {} (the smallest of the endpoints')",
+                other.context_source,
+                client.base_url()
+            );
+        }
+        setup.slots = None;
+    }
+    Ok(setup)
+}
+
 /// [`resolve_model`] from an already fetched model list.
 pub async fn resolve_model_from(
     llm: &LlmClient,

@@ -183,6 +183,23 @@ impl Store {
         write(self.delivery_path(key, channel), record).await
     }
 
+    fn manifest_path(&self, date: ReportDate) -> PathBuf {
+        self.root.join("batches").join(format!("{date}.json"))
+    }
+
+    /// The day's last batch export.
+    pub async fn manifest(&self, date: ReportDate) -> Option<crate::batch::Manifest> {
+        read(self.manifest_path(date)).await
+    }
+
+    /// Keeps the day's batch export (replacing an earlier one: its results become stale).
+    pub async fn put_manifest(
+        &self,
+        manifest: &crate::batch::Manifest,
+    ) -> Result<(), OrchestratorError> {
+        write(self.manifest_path(manifest.date), manifest).await
+    }
+
     /// The day's list as last read.
     pub async fn list(&self, date: ReportDate) -> Option<ListSnapshot> {
         read(self.list_path(date)).await

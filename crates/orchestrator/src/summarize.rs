@@ -383,6 +383,7 @@ impl<'a> Session<'a> {
             temperature: self.s.settings.temperature,
             max_tokens: self.max_tokens,
             output: self.s.planner.output(),
+            endpoint: reply.endpoint.clone(),
         }
     }
 }

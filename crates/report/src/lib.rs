@@ -16,7 +16,7 @@ pub mod safe;
 pub use error::ReportError;
 pub use markdown::{render_entry, render_markdown};
 pub use model::{
-    DailyReport, Entry, Failure, Outcome, PeriodInfo, Provenance, RunStats, SCHEMA, SourceInfo,
-    Stage,
+    DailyReport, EndpointRequests, Entry, Failure, Outcome, PeriodInfo, Provenance, RunStats,
+    SCHEMA, SourceInfo, Stage,
 };
 pub use paths::{ReportFiles, ReportKey, ReportPaths};

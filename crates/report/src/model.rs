@@ -238,6 +238,9 @@ pub struct Provenance {
     pub max_tokens: u32,
     /// `text` or `json_schema`.
     pub output: OutputMode,
+    /// The endpoint that answered (its base URL), or `batch` for a brief imported from a batch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
 }
 
 /// Why a paper has no brief.
@@ -340,4 +343,16 @@ pub struct RunStats {
     pub llm_requests: u64,
     /// Wall time of this run, seconds.
     pub wall_seconds: f64,
+    /// Chat requests this run sent to each endpoint, when there are several.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub endpoints: Vec<EndpointRequests>,
+}
+
+/// Requests sent to one endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EndpointRequests {
+    /// Its base URL.
+    pub url: String,
+    /// Chat requests sent.
+    pub requests: u64,
 }

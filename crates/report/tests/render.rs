@@ -47,6 +47,7 @@ fn ok(brief: &str) -> Outcome {
             temperature: 0.3,
             max_tokens: 2048,
             output: OutputMode::Text,
+            endpoint: None,
         },
     }
 }

@@ -8,11 +8,9 @@
 use std::path::Path;
 use std::time::Instant;
 
-use paperbrief_core::{ArxivId, OutputMode, PaperRef, ReportDate, SourceKind};
+use paperbrief_core::{ArxivId, PaperRef, ReportDate, SourceKind};
 use paperbrief_prompt::{Brief, Grounding};
-use paperbrief_report::{
-    DailyReport, Entry, Outcome, Provenance, ReportKey, ReportPaths, SourceInfo,
-};
+use paperbrief_report::{DailyReport, Entry, Outcome, ReportKey, ReportPaths, SourceInfo};
 use paperbrief_site::{Site, SiteSettings};
 
 fn briefs() -> Vec<(String, Brief)> {
@@ -57,20 +55,7 @@ fn day(date: ReportDate, briefs: &[(String, Brief)]) -> DailyReport {
             }),
             outcome: Outcome::Ok {
                 brief: brief.clone(),
-                provenance: Provenance {
-                    model: "m".into(),
-                    template_id: "t".into(),
-                    prompt_tokens: 0,
-                    completion_tokens: 0,
-                    prompt_tokens_estimate: 0,
-                    attempts: 1,
-                    repairs: 0,
-                    latency_ms: 0,
-                    finish_reason: None,
-                    temperature: 0.3,
-                    max_tokens: 2048,
-                    output: OutputMode::Text,
-                },
+                provenance: paperbrief_testkit::reports::provenance(),
             },
         });
     }

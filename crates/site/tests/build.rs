@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use base64::Engine as _;
-use paperbrief_core::{ArxivId, OutputMode, PaperRef, Period, ReportDate, SourceKind};
+use paperbrief_core::{ArxivId, PaperRef, Period, ReportDate, SourceKind};
 use paperbrief_prompt::{Brief, Grounding};
 use paperbrief_report::{
     DailyReport, Entry, Failure, Outcome, Provenance, ReportKey, ReportPaths, SourceInfo, Stage,
@@ -35,20 +35,7 @@ fn example_briefs() -> Vec<(String, String)> {
 }
 
 fn provenance() -> Provenance {
-    Provenance {
-        model: "m".into(),
-        template_id: "t".into(),
-        prompt_tokens: 1,
-        completion_tokens: 1,
-        prompt_tokens_estimate: 1,
-        attempts: 1,
-        repairs: 0,
-        latency_ms: 1,
-        finish_reason: None,
-        temperature: 0.3,
-        max_tokens: 2048,
-        output: OutputMode::Text,
-    }
+    paperbrief_testkit::reports::provenance()
 }
 
 fn paper(n: u32, title: &str, date: ReportDate) -> PaperRef {

@@ -7,6 +7,7 @@
 
 mod llm;
 pub mod reports;
+mod rss;
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -16,6 +17,7 @@ use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 pub use llm::{Behaviour, FakeLlm, LoggedRequest, Script, good_answer};
+pub use rss::peak_rss;
 
 /// A paper the stand-in lists.
 #[derive(Debug, Clone)]
@@ -151,19 +153,7 @@ impl StandIn {
             .respond_with(ResponseTemplate::new(200).set_body_string(ABS_PAGE))
             .mount(&server)
             .await;
-        Mock::given(method("GET"))
-            .and(path("/v1/models"))
-            .respond_with(
-                ResponseTemplate::new(200).set_body_json(json!({"object": "list", "data": [
-                {"id": model, "object": "model", "owned_by": "vllm", "max_model_len": context}]})),
-            )
-            .mount(&server)
-            .await;
-        Mock::given(method("POST"))
-            .and(path("/v1/chat/completions"))
-            .respond_with(llm.clone())
-            .mount(&server)
-            .await;
+        mount_llm(&server, llm.clone(), model, context).await;
         Self {
             server,
             llm,
@@ -287,6 +277,32 @@ impl StandIn {
             ("PAPERBRIEF_OUTPUT_DIR", output.display().to_string()),
         ]
     }
+}
+
+/// A stand-in OpenAI-compatible endpoint alone (an LLM replica): `/v1/models` listing `model`
+/// with a `context`-token window, chat completions answered by `llm`. The server is its own
+/// (not from wiremock's pool), so dropping it closes its port: a replica that died.
+pub async fn llm_endpoint(llm: FakeLlm, model: &str, context: u32) -> MockServer {
+    let server = MockServer::builder().start().await;
+    mount_llm(&server, llm, model, context).await;
+    server
+}
+
+/// vLLM's `/v1/models` (serving `model` with `context` tokens) and `llm` answering chats.
+async fn mount_llm(server: &MockServer, llm: FakeLlm, model: &str, context: u32) {
+    Mock::given(method("GET"))
+        .and(path("/v1/models"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"object": "list", "data": [
+            {"id": model, "object": "model", "owned_by": "vllm", "max_model_len": context}]})),
+        )
+        .mount(server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(llm)
+        .mount(server)
+        .await;
 }
 
 /// An abstract page, for `check`.

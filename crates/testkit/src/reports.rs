@@ -19,6 +19,7 @@ pub fn provenance() -> Provenance {
         temperature: 0.3,
         max_tokens: 2048,
         output: OutputMode::Text,
+        endpoint: None,
     }
 }
 

@@ -84,6 +84,8 @@ pub struct OutputConfig {
 #[serde(deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct LlmConfig {
+    /// Several endpoints instead of `base_url`.
+    pub endpoints: Vec<EndpointConfig>,
     pub base_url: String,
     /// `""` in TOML: the first model the server lists.
     #[serde(with = "sentinel::empty_string")]
@@ -108,6 +110,25 @@ pub struct LlmConfig {
     pub extra_body: Table,
     pub repair_attempts: u32,
     pub output: OutputMode,
+}
+
+/// One of `[[llm.endpoints]]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointConfig {
+    /// Its base URL, with `/v1`.
+    pub base_url: String,
+    /// Its share of requests in flight.
+    #[serde(default = "sixteen")]
+    pub max_concurrency: NonZeroU32,
+    /// The environment variable holding its API key (else the run's key).
+    #[serde(default, with = "sentinel::empty_string")]
+    pub api_key_env: Option<String>,
+}
+
+#[allow(clippy::unwrap_used)]
+fn sixteen() -> NonZeroU32 {
+    NonZeroU32::new(16).unwrap_or(NonZeroU32::MIN)
 }
 
 /// `llm.output`: how the model is asked to answer.
@@ -351,8 +372,14 @@ impl Config {
         })
     }
 
-    /// The first problem of the `[[notify]]` channels, as (`notify[i].key`, what is wrong).
+    /// The first problem of the `[[notify]]` channels (as `notify[i].key`) or of the
+    /// `[[llm.endpoints]]`, and what is wrong.
     fn notify_problem(&self) -> Option<(String, String)> {
+        for (i, e) in self.llm.endpoints.iter().enumerate() {
+            if let Err(message) = check_http_url(&e.base_url) {
+                return Some((format!("llm.endpoints[{i}].base_url"), message));
+            }
+        }
         for (i, channel) in self.notify.iter().enumerate() {
             if let Some((key, message)) = channel.problem() {
                 return Some((format!("notify[{i}].{key}"), message));

@@ -12,6 +12,8 @@ use tokio::sync::Notify;
 pub struct Concurrency {
     state: Mutex<State>,
     notify: Notify,
+    /// Also told when a slot frees (a pool of endpoints waiting for any of them).
+    wake: Option<std::sync::Arc<Notify>>,
 }
 
 #[derive(Debug)]
@@ -33,6 +35,9 @@ impl Drop for Slot<'_> {
     fn drop(&mut self) {
         self.0.with(|s| s.in_flight = s.in_flight.saturating_sub(1));
         self.0.notify.notify_waiters();
+        if let Some(wake) = &self.0.wake {
+            wake.notify_waiters();
+        }
     }
 }
 
@@ -48,7 +53,34 @@ impl Concurrency {
                 successes: 0,
             }),
             notify: Notify::new(),
+            wake: None,
         }
+    }
+
+    /// At most `max` in flight; `wake` is told whenever a slot frees.
+    pub fn with_wake(max: usize, wake: std::sync::Arc<Notify>) -> Self {
+        Self {
+            wake: Some(wake),
+            ..Self::new(max)
+        }
+    }
+
+    /// A slot now, if one is free under the current limit.
+    pub fn try_acquire(&self) -> Option<Slot<'_>> {
+        let got = self.with(|s| {
+            let free = s.in_flight < s.limit;
+            if free {
+                s.in_flight += 1;
+            }
+            free
+        });
+        // Lazily: a Slot made and dropped would release a slot never taken.
+        got.then(|| Slot(self))
+    }
+
+    /// How full it is: requests in flight over the current limit.
+    pub fn load(&self) -> f64 {
+        self.with(|s| s.in_flight as f64 / s.limit.max(1) as f64)
     }
 
     fn with<T>(&self, f: impl FnOnce(&mut State) -> T) -> T {
@@ -109,6 +141,9 @@ impl Concurrency {
         });
         if grew {
             self.notify.notify_waiters();
+            if let Some(wake) = &self.wake {
+                wake.notify_waiters();
+            }
         }
     }
 
@@ -148,6 +183,17 @@ mod tests {
             c.succeeded();
         }
         assert_eq!(c.limit(), 4, "never past the ceiling");
+    }
+
+    #[test]
+    fn a_refused_try_leaves_the_count_alone() {
+        let c = Concurrency::new(1);
+        let held = c.try_acquire().unwrap();
+        assert!(c.try_acquire().is_none());
+        assert!(c.try_acquire().is_none());
+        assert!((c.load() - 1.0).abs() < f64::EPSILON, "still one in flight");
+        drop(held);
+        assert!(c.try_acquire().is_some());
     }
 
     #[tokio::test(start_paused = true)]

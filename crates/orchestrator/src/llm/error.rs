@@ -46,9 +46,12 @@ pub enum LlmErrorKind {
     /// (llama.cpp's 500 "Context size has been exceeded" without a prompt count). Retried with
     /// fewer requests in flight, never by cutting the prompt.
     Capacity,
-    /// Worth retrying: 408/425/429/5xx, timeouts, refused or broken connections, a reply that
-    /// is not the JSON it should be.
+    /// Worth retrying: 425/429 (too many requests), a reply that is not the JSON it should be,
+    /// an answer over the size cap.
     Transient,
+    /// The server is there but failing: 5xx, 408, a timeout, a connection that broke. Worth
+    /// retrying; with several endpoints, this one is taken out of rotation for a while.
+    Unavailable,
     /// The server could not be reached at all (connection refused, DNS, TLS).
     Unreachable,
     /// The key was refused (401/403).
@@ -75,7 +78,10 @@ impl Transient for LlmError {
     fn is_transient(&self) -> bool {
         matches!(
             self.kind,
-            LlmErrorKind::Transient | LlmErrorKind::Unreachable | LlmErrorKind::Capacity
+            LlmErrorKind::Transient
+                | LlmErrorKind::Unavailable
+                | LlmErrorKind::Unreachable
+                | LlmErrorKind::Capacity
         )
     }
     fn retry_after(&self) -> Option<Duration> {
@@ -89,7 +95,9 @@ impl LlmError {
         match self.kind {
             LlmErrorKind::ContextTooLong(_) => "论文过长，超出了模型的上下文",
             LlmErrorKind::Capacity => "模型服务容量不足，多次重试后仍未完成",
-            LlmErrorKind::Transient => "模型服务暂时不可用，多次重试后仍失败",
+            LlmErrorKind::Transient | LlmErrorKind::Unavailable => {
+                "模型服务暂时不可用，多次重试后仍失败"
+            }
             LlmErrorKind::Unreachable => "无法连接模型服务",
             LlmErrorKind::Unauthorized => "模型服务拒绝了访问密钥",
             LlmErrorKind::Fatal => "模型服务返回了错误",
@@ -122,12 +130,12 @@ impl LlmError {
                 None,
             ),
             OpenAIError::Reqwest(e) if e.is_timeout() => make(
-                LlmErrorKind::Transient,
+                LlmErrorKind::Unavailable,
                 format!("timed out (llm.timeout_secs): {e}"),
                 None,
             ),
             OpenAIError::Reqwest(e) => make(
-                LlmErrorKind::Transient,
+                LlmErrorKind::Unavailable,
                 format!("transport error: {e}"),
                 None,
             ),
@@ -195,7 +203,8 @@ fn from_status(url: &str, e: &HttpStatusError) -> LlmError {
             Some(o) => LlmErrorKind::ContextTooLong(Some(o)),
             None => LlmErrorKind::Capacity,
         },
-        408 | 425 | 429 | 500..=599 => LlmErrorKind::Transient,
+        425 | 429 => LlmErrorKind::Transient,
+        408 | 500..=599 => LlmErrorKind::Unavailable,
         401 | 403 => LlmErrorKind::Unauthorized,
         _ => LlmErrorKind::Fatal,
     };
@@ -351,7 +360,7 @@ mod tests {
                 r#"{"error":{"code":503,"message":"Loading model","type":"unavailable_error"}}"#
             )
             .kind,
-            LlmErrorKind::Transient
+            LlmErrorKind::Unavailable
         );
         assert_eq!(status(401, "{}").kind, LlmErrorKind::Unauthorized);
         let nf = status(

@@ -1,6 +1,7 @@
 //! How many LLM requests may be in flight, and how fast they may start: stated here, once.
 
 use std::num::NonZeroU32;
+use std::sync::Arc;
 use std::time::Duration;
 
 use governor::Quota;
@@ -9,16 +10,23 @@ use paperbrief_fetch::pace::Gate;
 
 use super::concurrency::{Concurrency, Slot};
 
-/// The limits every request passes through.
+/// The limits every request to one endpoint passes through: its own in-flight limit, and the
+/// rates, which all endpoints of a run share.
 #[derive(Debug)]
 pub struct Limits {
     in_flight: Concurrency,
+    rates: Arc<Rates>,
+}
+
+/// `requests_per_minute` and `tokens_per_minute`: global, whatever the endpoints.
+#[derive(Debug)]
+pub struct Rates {
     per_request: Option<Gate>,
     per_token: Option<Gate>,
 }
 
-impl Limits {
-    /// From `[llm] max_concurrency`, `requests_per_minute` and `tokens_per_minute`.
+impl Rates {
+    /// From `[llm] requests_per_minute` and `tokens_per_minute`.
     pub fn from_config(config: &Config) -> Self {
         let llm = &config.llm;
         // Requests are spaced evenly (burst 1) with 1% headroom for network jitter, so no
@@ -32,17 +40,14 @@ impl Limits {
             .tokens_per_minute
             .map(|n| Gate::new(Quota::per_minute(n)));
         Self {
-            in_flight: Concurrency::new(llm.max_concurrency.get() as usize),
             per_request,
             per_token,
         }
     }
 
-    /// Waits for a slot and for the rate limits; `tokens` is the request's weight (prompt plus
-    /// max_tokens; a request heavier than a minute's worth waits for a full bucket). The slot
-    /// is held until it is dropped.
-    pub async fn acquire(&self, tokens: usize) -> Slot<'_> {
-        let permit = self.in_flight.acquire().await;
+    /// Waits until a request of `tokens` (prompt plus max_tokens; one heavier than a minute's
+    /// worth waits for a full bucket) may start.
+    pub async fn ready(&self, tokens: usize) {
         if let Some(gate) = &self.per_request {
             gate.ready().await;
         }
@@ -50,12 +55,38 @@ impl Limits {
             let weight = NonZeroU32::new(u32::try_from(tokens).unwrap_or(u32::MAX).max(1));
             gate.ready_n(weight.unwrap_or(NonZeroU32::MIN)).await;
         }
+    }
+}
+
+impl Limits {
+    /// From `[llm] max_concurrency`, `requests_per_minute` and `tokens_per_minute`.
+    pub fn from_config(config: &Config) -> Self {
+        Self::new(
+            Concurrency::new(config.llm.max_concurrency.get() as usize),
+            Arc::new(Rates::from_config(config)),
+        )
+    }
+
+    /// An endpoint's in-flight limit with the run's shared rates.
+    pub fn new(in_flight: Concurrency, rates: Arc<Rates>) -> Self {
+        Self { in_flight, rates }
+    }
+
+    /// Waits for a slot and for the rate limits. The slot is held until it is dropped.
+    pub async fn acquire(&self, tokens: usize) -> Slot<'_> {
+        let permit = self.in_flight.acquire().await;
+        self.rates.ready(tokens).await;
         permit
     }
 
     /// The in-flight limit (adaptive: see [`Concurrency`]).
     pub fn concurrency(&self) -> &Concurrency {
         &self.in_flight
+    }
+
+    /// The shared rates.
+    pub fn rates(&self) -> &Rates {
+        &self.rates
     }
 }
 
@@ -98,11 +129,11 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn in_flight_requests_are_capped() {
-        let limits = std::sync::Arc::new(limits(&[("llm.max_concurrency", "2")]));
+        let limits = Arc::new(limits(&[("llm.max_concurrency", "2")]));
         let a = limits.acquire(1).await;
         let _b = limits.acquire(1).await;
         let third = tokio::spawn({
-            let limits = std::sync::Arc::clone(&limits);
+            let limits = Arc::clone(&limits);
             async move {
                 let _c = limits.acquire(1).await;
                 Instant::now()

@@ -229,7 +229,7 @@ async fn a_hanging_server_times_out() {
     );
     let (reply, attempts) = ask(&client, "m").await;
     let err = reply.unwrap_err();
-    assert_eq!(err.kind, LlmErrorKind::Transient);
+    assert_eq!(err.kind, LlmErrorKind::Unavailable);
     assert!(err.to_string().contains("timed out"), "{err}");
     assert_eq!(attempts, 2);
 }

@@ -57,6 +57,7 @@ fn answer(content: &str, finish: &str) -> Result<ChatReply, LlmError> {
             completion_tokens: 200,
         }),
         model: Some("m".into()),
+        endpoint: None,
     })
 }
 

@@ -1,0 +1,138 @@
+//! `paperbrief batch`: a day through the OpenAI Batch format — export, import, and a hosted
+//! Batch API's submit, status and collect.
+
+use anyhow::{Context, Result};
+use paperbrief_core::fs::{Visibility, atomic_write};
+use paperbrief_orchestrator::Services;
+use paperbrief_orchestrator::batch::{self, Collected, Exported, Imported};
+use paperbrief_orchestrator::llm::api_key_from_env;
+
+use super::Outcome;
+use crate::args::{BatchCommand, BatchExportArgs, BatchImportArgs, GlobalArgs};
+use crate::settings;
+
+pub(crate) async fn run(global: &GlobalArgs, command: &BatchCommand) -> Result<Outcome> {
+    let config = settings::load(global)?;
+    let services = Services::from_config(config, api_key_from_env())?;
+    match command {
+        BatchCommand::Export(args) => export(&services, args).await,
+        BatchCommand::Import(args) => import(&services, args).await,
+        BatchCommand::Submit(args) => {
+            let submitted = batch::submit(&services, args.date).await?;
+            if submitted.requests == 0 {
+                eprintln!(
+                    "{}: every paper has its brief already; nothing submitted",
+                    args.date
+                );
+            } else {
+                eprintln!(
+                    "submitted {} requests as batch {}; `paperbrief batch collect --date {}` imports the results once it has completed",
+                    submitted.requests, submitted.batch_id, args.date
+                );
+                println!("{}", submitted.batch_id);
+            }
+            Ok(Outcome::Success)
+        }
+        BatchCommand::Status(args) => {
+            let (id, state) = batch::status(&services, args.date).await?;
+            eprintln!("batch {id}:");
+            println!("{}", serde_json::to_string_pretty(&state)?);
+            Ok(Outcome::Success)
+        }
+        BatchCommand::Collect(args) => match batch::collect(&services, args.date).await? {
+            Collected::Waiting(state) => {
+                eprintln!(
+                    "{}: the batch is `{state}`, not completed; collect again later",
+                    args.date
+                );
+                Ok(Outcome::NotYet)
+            }
+            Collected::Imported(imported) => Ok(print_imported(&imported)),
+        },
+    }
+}
+
+async fn export(services: &Services, args: &BatchExportArgs) -> Result<Outcome> {
+    let exported = batch::export(services, args.date).await?;
+    match &args.output {
+        Some(path) => atomic_write(path, exported.jsonl.as_bytes(), Visibility::Shared)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => print!("{}", exported.jsonl),
+    }
+    print_exported(args, &exported);
+    Ok(if exported.unplanned.is_empty() {
+        Outcome::Success
+    } else {
+        Outcome::Partial
+    })
+}
+
+fn print_exported(args: &BatchExportArgs, exported: &Exported) {
+    let setup = &exported.setup;
+    eprintln!(
+        "{}: {} requests for {} ({} tokens of context, {}); {} papers have their brief already",
+        args.date,
+        exported.requests,
+        setup.model,
+        setup.context,
+        setup.context_source,
+        exported.stored
+    );
+    for (id, why) in &exported.unplanned {
+        eprintln!("  not exported {id}: {why}");
+    }
+    if let Some(path) = &args.output {
+        eprintln!(
+            "wrote {}; e.g. `vllm run-batch -i {} -o results.jsonl --model {}`, then `paperbrief batch import --date {} results.jsonl`",
+            path.display(),
+            path.display(),
+            setup.model,
+            args.date
+        );
+    }
+}
+
+async fn import(services: &Services, args: &BatchImportArgs) -> Result<Outcome> {
+    let text = std::fs::read_to_string(&args.results).with_context(|| {
+        format!(
+            "cannot read the results file {} (the output of `vllm run-batch -o` or a Batch API)",
+            args.results.display()
+        )
+    })?;
+    let imported = batch::import(services, args.date, &text).await?;
+    Ok(print_imported(&imported))
+}
+
+fn print_imported(imported: &Imported) -> Outcome {
+    for p in &imported.problems {
+        let at = p.line.map(|n| format!("line {n}: ")).unwrap_or_default();
+        let id = p.custom_id.as_deref().unwrap_or("-");
+        eprintln!("  skipped {at}{id}: {}", p.reason);
+    }
+    let s = &imported.report.stats;
+    eprintln!(
+        "imported {} briefs ({} skipped); the day has {} of {} briefs, {} pending",
+        imported.accepted,
+        imported.problems.len(),
+        s.briefs,
+        s.papers,
+        s.pending
+    );
+    eprintln!(
+        "wrote {} and {}",
+        imported.files.markdown.display(),
+        imported.files.json.display()
+    );
+    if s.pending > 0 {
+        eprintln!(
+            "`paperbrief run --date {}` summarises the pending papers online",
+            imported.report.date
+        );
+    }
+    let published = super::print_published(&imported.published);
+    if imported.problems.is_empty() && published {
+        Outcome::Success
+    } else {
+        Outcome::Partial
+    }
+}

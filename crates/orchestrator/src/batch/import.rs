@@ -1,0 +1,268 @@
+//! `batch import`: a results file in the Batch output format (`{custom_id, response:
+//! {status_code, body}, error}` per line) read back. Each answer is validated and grounded as
+//! `run` does and stored; a line that errored, does not parse, repeats a `custom_id`, names no
+//! exported request (tampered, another day, a stale export) or holds an unacceptable answer is
+//! reported and skipped, as is an exported request with no result: those papers stay pending
+//! for a normal `run`, which repairs them online.
+
+use std::collections::HashMap;
+
+use paperbrief_core::ReportDate;
+use paperbrief_prompt::{Brief, Grounding, ParseOptions};
+use paperbrief_report::{DailyReport, Provenance, ReportFiles, RunStats};
+use serde::Deserialize;
+
+use super::{Manifest, ManifestEntry};
+use crate::day::Day;
+use crate::error::OrchestratorError;
+use crate::llm::{WireResponse, reply};
+use crate::publish::{Published, write_and_publish};
+use crate::run::stored_entries;
+use crate::services::Services;
+use crate::store::StoredBrief;
+
+/// A result that was not imported, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The line (1-based), when the problem is a line's.
+    pub line: Option<usize>,
+    /// The `custom_id`, when known.
+    pub custom_id: Option<String>,
+    /// Why.
+    pub reason: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// Briefs accepted and stored.
+    pub accepted: usize,
+    /// Everything skipped.
+    pub problems: Vec<Problem>,
+    /// The day's report, written.
+    pub report: DailyReport,
+    /// Its files.
+    pub files: ReportFiles,
+    /// What happened after it was written.
+    pub published: Published,
+}
+
+#[derive(Debug, Deserialize)]
+struct OutputLine {
+    custom_id: Option<String>,
+    #[serde(default)]
+    response: Option<Response>,
+    #[serde(default)]
+    error: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Response {
+    #[serde(default = "ok_status")]
+    status_code: u16,
+    #[serde(default)]
+    body: serde_json::Value,
+}
+
+/// vLLM leaves `status_code` at its default, 200, for a successful request.
+fn ok_status() -> u16 {
+    200
+}
+
+/// Imports `results` (the JSONL text) for `date`.
+pub async fn import(
+    services: &Services,
+    date: ReportDate,
+    results: &str,
+) -> Result<Imported, OrchestratorError> {
+    let manifest = services
+        .store()
+        .manifest(date)
+        .await
+        .ok_or(OrchestratorError::NoExport { date })?;
+    let (lines, mut problems) = parse_lines(results);
+    let (matched, unmatched) = match_lines(&manifest, &lines);
+    problems.extend(unmatched);
+    let mut accepted = 0;
+    for (n, line, entry) in matched {
+        match accept(services, &manifest, entry, line).await {
+            Ok(()) => accepted += 1,
+            Err(reason) => problems.push(Problem {
+                line: Some(n),
+                custom_id: Some(entry.custom_id.clone()),
+                reason,
+            }),
+        }
+    }
+    problems.sort_by_key(|p| (p.line.is_none(), p.line));
+    let day = Day::load(
+        &services.sources().hf,
+        services.store(),
+        services.reports(),
+        date,
+    )
+    .await?;
+    let mut stored = stored_entries(services, &day, &[], &manifest.model).await;
+    let report = day.report(|p| stored.remove(p.id.base()), RunStats::default());
+    let (files, published) = write_and_publish(services, &report).await?;
+    Ok(Imported {
+        accepted,
+        problems,
+        report,
+        files,
+        published,
+    })
+}
+
+/// Pairs each line with its exported request; a problem for each line without one (no
+/// `custom_id`, an unknown one, one that repeats) and each request without a line.
+fn match_lines<'a>(
+    manifest: &'a Manifest,
+    lines: &'a [(usize, OutputLine)],
+) -> (
+    Vec<(usize, &'a OutputLine, &'a ManifestEntry)>,
+    Vec<Problem>,
+) {
+    let by_id: HashMap<&str, &ManifestEntry> = manifest
+        .requests
+        .iter()
+        .map(|e| (e.custom_id.as_str(), e))
+        .collect();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for id in lines.iter().filter_map(|(_, l)| l.custom_id.as_deref()) {
+        *seen.entry(id).or_default() += 1;
+    }
+    let (mut matched, mut problems) = (Vec::new(), Vec::new());
+    for (n, line) in lines {
+        let problem = |reason: String| Problem {
+            line: Some(*n),
+            custom_id: line.custom_id.clone(),
+            reason,
+        };
+        let Some(cid) = line.custom_id.as_deref() else {
+            problems.push(problem("no custom_id".into()));
+            continue;
+        };
+        match (by_id.get(cid), seen[cid]) {
+            (None, _) => problems.push(problem(
+                "matches no exported request (tampered, another day's, or from an export since replaced)".into(),
+            )),
+            (Some(_), count @ 2..) => problems.push(problem(format!("the custom_id appears {count} times; none of them is used"))),
+            (Some(entry), _) => matched.push((*n, line, *entry)),
+        }
+    }
+    for entry in manifest
+        .requests
+        .iter()
+        .filter(|e| !seen.contains_key(e.custom_id.as_str()))
+    {
+        problems.push(Problem {
+            line: None,
+            custom_id: Some(entry.custom_id.clone()),
+            reason: format!("no result for {}", entry.id),
+        });
+    }
+    (matched, problems)
+}
+
+/// The lines that parse, numbered, and a problem for each that does not (a truncated file's
+/// last line among them).
+fn parse_lines(text: &str) -> (Vec<(usize, OutputLine)>, Vec<Problem>) {
+    let (mut lines, mut problems) = (Vec::new(), Vec::new());
+    for (i, raw) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        match serde_json::from_str::<OutputLine>(raw) {
+            Ok(l) => lines.push((i + 1, l)),
+            Err(e) => problems.push(Problem {
+                line: Some(i + 1),
+                custom_id: None,
+                reason: format!("not a Batch output line (truncated?): {e}"),
+            }),
+        }
+    }
+    (lines, problems)
+}
+
+/// Validates and grounds one answer as `run` does, and stores the brief.
+async fn accept(
+    services: &Services,
+    manifest: &Manifest,
+    entry: &ManifestEntry,
+    line: &OutputLine,
+) -> Result<(), String> {
+    if services.keys().key(&entry.id, &manifest.model) != entry.key {
+        return Err("a stale prompt: the template or the request settings (max_tokens, temperature, output, extra_body) changed since the export; export again".into());
+    }
+    if let Some(e) = line.error.as_ref().filter(|e| !e.is_null()) {
+        return Err(format!("the batch reports an error: {e}"));
+    }
+    let response = line.response.as_ref().ok_or("no response")?;
+    if response.status_code != 200 {
+        let message = response
+            .body
+            .pointer("/error/message")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("");
+        return Err(
+            format!("HTTP {} in the batch {message}", response.status_code)
+                .trim_end()
+                .to_owned(),
+        );
+    }
+    let wire: WireResponse = serde_json::from_value(response.body.clone())
+        .map_err(|e| format!("the body is not a chat completion: {e}"))?;
+    let answer = reply("batch", wire).map_err(|e| e.message)?;
+    let source = services
+        .store()
+        .source(&entry.id)
+        .await
+        .ok_or("the exported text is no longer stored; export again")?;
+    let opts = ParseOptions {
+        finish_reason: answer.finish_reason.as_deref(),
+        format: services.planner().format(),
+        min_chinese_share: services.config().prompt.min_chinese_share,
+    };
+    let mut brief = Brief::parse_with(&answer.content, &opts).map_err(|e| e.to_string())?;
+    let mut grounding = source.doc.full_text();
+    grounding.push('\n');
+    grounding.push_str(&entry.paper.abstract_text);
+    brief.check_grounding(&Grounding::new(&grounding));
+    let usage = answer.usage.unwrap_or_default();
+    let provenance = Provenance {
+        model: answer
+            .model
+            .clone()
+            .unwrap_or_else(|| manifest.model.clone()),
+        template_id: entry.template_id.clone(),
+        prompt_tokens: if usage.prompt_tokens > 0 {
+            usage.prompt_tokens
+        } else {
+            entry.prompt_tokens as u32
+        },
+        completion_tokens: usage.completion_tokens,
+        prompt_tokens_estimate: entry.prompt_tokens,
+        attempts: 1,
+        repairs: 0,
+        latency_ms: 0,
+        finish_reason: answer.finish_reason.clone(),
+        temperature: entry.key.temperature,
+        max_tokens: entry.max_tokens,
+        output: entry.key.output,
+        endpoint: Some("batch".into()),
+    };
+    let stored = StoredBrief {
+        key: entry.key.clone(),
+        source: entry.source.clone(),
+        raw_answer: answer.content,
+        brief,
+        provenance,
+    };
+    services
+        .store()
+        .put_brief(&stored)
+        .await
+        .map_err(|e| e.to_string())
+}

@@ -1,0 +1,433 @@
+//! End-to-end: a day out and back through the OpenAI Batch format. `batch export` writes the
+//! bodies `run` sends; results produced from them (here by the stand-in LLM, as `vllm
+//! run-batch` would) come back through `batch import` as the same report an online run writes;
+//! bad result lines are each named and skipped while the rest are imported; a hosted Batch API
+//! is driven through submit, status and collect.
+
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+use std::time::Duration;
+
+use common::day::{DATE, Dirs, dirs, entry_of, paperbrief_run, papers, read, report_json};
+use common::{stderr, stdout};
+use paperbrief_testkit::{FakeLlm, Script, StandIn};
+use serde_json::{Value, json};
+use wiremock::matchers::{body_partial_json, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+async fn stand_in() -> StandIn {
+    StandIn::start(
+        DATE,
+        &papers(),
+        FakeLlm::new(Script::default(), Duration::ZERO),
+        "m",
+        32_768,
+    )
+    .await
+}
+
+fn lines(jsonl: &str) -> Vec<Value> {
+    jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// What `vllm run-batch` writes for a request line: each body sent to a chat endpoint.
+async fn results_from(llm_base: &str, requests: &[Value]) -> Vec<Value> {
+    let client = reqwest::Client::new();
+    let mut out = Vec::new();
+    for (i, r) in requests.iter().enumerate() {
+        let body: Value = client
+            .post(format!("{llm_base}/v1/chat/completions"))
+            .json(&r["body"])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        out.push(json!({"id": format!("vllm-{i}"), "custom_id": r["custom_id"],
+            "response": {"status_code": 200, "request_id": format!("vllm-batch-{i}"), "body": body}, "error": null}));
+    }
+    out
+}
+
+fn write_jsonl(path: &Path, lines: &[Value]) {
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(path, text).unwrap();
+}
+
+async fn export(stand: &StandIn, d: &Dirs) -> Vec<Value> {
+    let file = d.home.join("requests.jsonl");
+    let out = paperbrief_run(
+        stand,
+        d,
+        &[],
+        &[
+            "batch",
+            "export",
+            "--date",
+            DATE,
+            "-o",
+            file.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    lines(&read(&file))
+}
+
+/// `batch import` of `file` for the day.
+async fn import(stand: &StandIn, d: &Dirs, env: &[(&'static str, &str)], file: &Path) -> Output {
+    let file = file.to_str().unwrap();
+    paperbrief_run(stand, d, env, &["batch", "import", "--date", DATE, file]).await
+}
+
+fn markdown(d: &Dirs) -> String {
+    read(&d.out.join(format!("{DATE}.md")))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_day_through_the_batch_format_gives_the_report_an_online_run_gives() {
+    let stand = stand_in().await;
+    let online = dirs();
+    let out = paperbrief_run(&stand, &online, &[], &["run", "--date", DATE]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let sent: Vec<Value> = stand
+        .llm
+        .requests()
+        .iter()
+        .map(|r| r.body.clone())
+        .collect();
+
+    let batch = dirs();
+    let requests = export(&stand, &batch).await;
+    assert_eq!(requests.len(), 6);
+    for r in &requests {
+        assert_eq!(
+            (r["method"].as_str(), r["url"].as_str()),
+            (Some("POST"), Some("/v1/chat/completions"))
+        );
+        assert!(
+            r["custom_id"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("pb1:{DATE}:2602.")),
+            "{r}"
+        );
+        assert!(
+            sent.contains(&r["body"]),
+            "the export's body is the one `run` sent: {}",
+            r["body"]
+        );
+    }
+    let results = results_from(&stand.server.uri(), &requests).await;
+    let file = batch.home.join("results.jsonl");
+    write_jsonl(&file, &results);
+    let calls = stand.llm.requests().len();
+    let out = import(&stand, &batch, &[], &file).await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("imported 6 briefs (0 skipped)"), "{err}");
+    assert_eq!(stand.llm.requests().len(), calls, "import asks no model");
+    assert_eq!(markdown(&batch), markdown(&online));
+    assert_eq!(report_json(&batch)["stats"]["briefs"], 6);
+
+    // A later run reuses every imported brief.
+    let out = paperbrief_run(&stand, &batch, &[], &["run", "--date", DATE]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stand.llm.requests().len(),
+        calls,
+        "no LLM call for imported briefs"
+    );
+    // And the export of a finished day is empty.
+    let again = export(&stand, &batch).await;
+    assert!(again.is_empty(), "{again:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_result_lines_are_named_and_skipped_and_their_papers_stay_pending() {
+    let stand = stand_in().await;
+    let d = dirs();
+    let requests = export(&stand, &d).await;
+    let mut results = results_from(&stand.server.uri(), &requests).await;
+    let id_of = |r: &Value| {
+        r["custom_id"]
+            .as_str()
+            .unwrap()
+            .split(':')
+            .nth(2)
+            .unwrap()
+            .to_owned()
+    };
+    let ids: Vec<String> = results.iter().map(id_of).collect();
+    // 0 good; 1 tampered (so paper 1 has no result); 2 errored; 3 an answer that is no
+    // brief; 4 duplicated; 5 refused by the server (HTTP 400).
+    let tampered = results[1]["custom_id"]
+        .as_str()
+        .unwrap()
+        .replace(":2602.", ":2602.9");
+    results[1]["custom_id"] = json!(tampered);
+    results[2]["response"] = Value::Null;
+    results[2]["error"] =
+        json!({"code": "server_error", "message": "the replica ran out of memory"});
+    results[3]["response"]["body"]["choices"][0]["message"]["content"] =
+        json!("I cannot help with that.");
+    let foreign = results[0]["custom_id"]
+        .as_str()
+        .unwrap()
+        .replace(&ids[0], "2602.99999v1");
+    let mut lines = vec![
+        results[0].clone(),
+        results[1].clone(),
+        results[2].clone(),
+        results[3].clone(),
+    ];
+    lines.push(results[4].clone());
+    lines.push(results[4].clone());
+    lines.push(json!({"custom_id": foreign, "response": results[0]["response"], "error": null}));
+    lines.push(json!({"id": "x", "custom_id": results[5]["custom_id"], "error": null,
+        "response": {"status_code": 400, "request_id": "r", "body": {"error": {"message": "prompt is too long"}}}}));
+    let file = d.home.join("results.jsonl");
+    write_jsonl(&file, &lines);
+    // The file was cut off in the middle of a line.
+    let cut = results[0].to_string();
+    std::fs::write(&file, format!("{}{}", read(&file), &cut[..cut.len() / 2])).unwrap();
+
+    let out = import(&stand, &d, &[], &file).await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("imported 1 briefs"), "{err}");
+    for needle in [
+        format!("line 2: {tampered}: matches no exported request"),
+        "line 3: ".to_owned(),
+        "the replica ran out of memory".to_owned(),
+        "line 4: ".to_owned(),
+        "appears 2 times".to_owned(),
+        "line 7: pb1:2026-02-10:2602.99999v1".to_owned(),
+        "line 8: pb1:2026-02-10:".to_owned(),
+        "HTTP 400 in the batch prompt is too long".to_owned(),
+        "line 9: -: not a Batch output line (truncated?)".to_owned(),
+        format!("no result for {}", ids[1]),
+    ] {
+        assert!(err.contains(&needle), "missing `{needle}` in:\n{err}");
+    }
+    let json = report_json(&d);
+    let status = |id: &str| {
+        entry_of(&json, id.split('v').next().unwrap())["status"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(status(&ids[0]), "ok");
+    for id in &ids[1..] {
+        assert_eq!(status(id), "pending", "paper {id}");
+    }
+    // A normal run repairs the five online and asks nothing about the imported one.
+    let before = stand.llm.requests().len();
+    let out = paperbrief_run(&stand, &d, &[], &["run", "--date", DATE]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let asked: Vec<String> = stand.llm.requests()[before..]
+        .iter()
+        .filter_map(|r| r.id.clone())
+        .collect();
+    assert_eq!(asked.len(), 5, "{asked:?}");
+    assert!(
+        !asked.iter().any(|a| ids[0].starts_with(a.as_str())),
+        "{asked:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn results_for_a_prompt_changed_since_the_export_are_stale() {
+    let stand = stand_in().await;
+    let d = dirs();
+    let requests = export(&stand, &d).await;
+    let file = d.home.join("results.jsonl");
+    write_jsonl(&file, &results_from(&stand.server.uri(), &requests).await);
+    let out = import(&stand, &d, &[("PAPERBRIEF_LLM_TEMPERATURE", "0.9")], &file).await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.matches("a stale prompt").count(), 6, "{err}");
+    assert!(err.contains("imported 0 briefs"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_export_for_vllm_run_batch_needs_no_server() {
+    let stand = stand_in().await;
+    let d = dirs();
+    let file = d.home.join("requests.jsonl");
+    let env = [
+        ("PAPERBRIEF_LLM_BASE_URL", "http://127.0.0.1:9/v1"),
+        ("PAPERBRIEF_LLM_MODEL", "Qwen/Qwen3-8B"),
+        ("PAPERBRIEF_LLM_CONNECT_WAIT_SECS", "0"),
+    ];
+    let out = paperbrief_run(
+        &stand,
+        &d,
+        &env,
+        &[
+            "batch",
+            "export",
+            "--date",
+            DATE,
+            "-o",
+            file.to_str().unwrap(),
+        ],
+    )
+    .await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("planning for llm.model = Qwen/Qwen3-8B without the server"),
+        "{err}"
+    );
+    assert!(err.contains("vllm run-batch -i"), "{err}");
+    let requests = lines(&read(&file));
+    assert_eq!(requests.len(), 6);
+    assert!(
+        requests
+            .iter()
+            .all(|r| r["body"]["model"] == "Qwen/Qwen3-8B")
+    );
+    // Without -o the requests go to stdout, the counts to stderr.
+    let out = paperbrief_run(&stand, &d, &env, &["batch", "export", "--date", DATE]).await;
+    assert_eq!(lines(&stdout(&out)).len(), 6);
+}
+
+/// A hosted Batch API: files and batches. The batch stays `in_progress` until `finish` mounts
+/// its completion.
+struct Hosted {
+    server: MockServer,
+}
+
+impl Hosted {
+    async fn start() -> Self {
+        let server = MockServer::start().await;
+        Mock::given(method("POST")).and(path("/v1/files")).and(header("authorization", "Bearer sk-hosted"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "file-in", "object": "file", "bytes": 1, "created_at": 0, "filename": "x.jsonl", "purpose": "batch"})))
+            .mount(&server).await;
+        Mock::given(method("POST")).and(path("/v1/batches"))
+            .and(body_partial_json(json!({"input_file_id": "file-in", "endpoint": "/v1/chat/completions", "completion_window": "24h"})))
+            .respond_with(ResponseTemplate::new(200).set_body_json(batch_object("validating", None)))
+            .mount(&server).await;
+        Mock::given(method("GET"))
+            .and(path("/v1/batches/batch_7"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(batch_object("in_progress", None)),
+            )
+            .mount(&server)
+            .await;
+        Self { server }
+    }
+
+    async fn finish(&self, results: &[Value]) {
+        Mock::given(method("GET"))
+            .and(path("/v1/batches/batch_7"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(batch_object("completed", Some("file-out"))),
+            )
+            .with_priority(1)
+            .mount(&self.server)
+            .await;
+        let text: String = results.iter().map(|l| format!("{l}\n")).collect();
+        Mock::given(method("GET"))
+            .and(path("/v1/files/file-out/content"))
+            .respond_with(ResponseTemplate::new(200).set_body_string(text))
+            .mount(&self.server)
+            .await;
+    }
+
+    /// The requests file as uploaded (from the multipart body).
+    async fn uploaded(&self) -> Vec<Value> {
+        let requests = self.server.received_requests().await.unwrap();
+        let upload = requests
+            .iter()
+            .find(|r| r.url.path() == "/v1/files")
+            .unwrap();
+        let body = String::from_utf8_lossy(&upload.body);
+        assert!(
+            body.contains("name=\"purpose\"") && body.contains("batch"),
+            "{body}"
+        );
+        body.lines()
+            .filter(|l| l.starts_with('{') && l.contains("\"custom_id\""))
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+}
+
+fn batch_object(status: &str, output: Option<&str>) -> Value {
+    json!({"id": "batch_7", "object": "batch", "endpoint": "/v1/chat/completions", "input_file_id": "file-in",
+        "completion_window": "24h", "status": status, "output_file_id": output, "created_at": 0,
+        "request_counts": {"total": 6, "completed": if output.is_some() { 6 } else { 2 }, "failed": 0}})
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hosted_batch_is_submitted_then_collected_after_a_restart() {
+    let stand = stand_in().await;
+    let hosted = Hosted::start().await;
+    let d = dirs();
+    let base = format!("{}/v1", hosted.server.uri());
+    let env = [
+        ("PAPERBRIEF_LLM_BASE_URL", base.as_str()),
+        ("PAPERBRIEF_LLM_MODEL", "m"),
+        ("PAPERBRIEF_API_KEY", "sk-hosted"),
+        ("PAPERBRIEF_LLM_CONNECT_WAIT_SECS", "0"),
+    ];
+    let out = paperbrief_run(&stand, &d, &env, &["batch", "submit", "--date", DATE]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), "batch_7");
+    let uploaded = hosted.uploaded().await;
+    assert_eq!(uploaded.len(), 6);
+
+    // Each command is a new process: the batch id comes from the store.
+    let out = paperbrief_run(&stand, &d, &env, &["batch", "status", "--date", DATE]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout(&out)).unwrap()["status"],
+        "in_progress"
+    );
+    let out = paperbrief_run(&stand, &d, &env, &["batch", "collect", "--date", DATE]).await;
+    assert_eq!(out.status.code(), Some(3), "not done yet: {}", stderr(&out));
+    assert!(stderr(&out).contains("`in_progress`"), "{}", stderr(&out));
+    assert!(!d.out.join(format!("{DATE}.md")).exists());
+
+    hosted
+        .finish(&results_from(&stand.server.uri(), &uploaded).await)
+        .await;
+    let out = paperbrief_run(&stand, &d, &env, &["batch", "collect", "--date", DATE]).await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("imported 6 briefs (0 skipped)"), "{err}");
+    assert_eq!(report_json(&d)["stats"]["briefs"], 6);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn import_before_any_export_says_what_to_run() {
+    let stand = stand_in().await;
+    let d = dirs();
+    let file = d.home.join("results.jsonl");
+    std::fs::write(&file, "").unwrap();
+    let out = import(&stand, &d, &[], &file).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("run `paperbrief batch export --date 2026-02-10` first"),
+        "{}",
+        stderr(&out)
+    );
+    let out = paperbrief_run(&stand, &d, &[], &["batch", "status", "--date", DATE]).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("run `paperbrief batch submit --date 2026-02-10` first"),
+        "{}",
+        stderr(&out)
+    );
+}
