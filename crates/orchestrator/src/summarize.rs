@@ -6,12 +6,9 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use paperbrief_core::{Config, PaperRef, SourceDoc};
+use paperbrief_core::{PaperRef, SourceDoc};
 use paperbrief_prompt::tokens::count_message;
-use paperbrief_prompt::{
-    AnswerError, AnswerFormat, Brief, Budget, ContextOverflow, Grounding, ParseOptions,
-    RenderedPrompt, json_schema,
-};
+use paperbrief_prompt::{AnswerError, Brief, Budget, ContextOverflow, RenderedPrompt};
 use paperbrief_report::{Failure, Provenance, Stage};
 
 use crate::backend::LlmBackend;
@@ -44,31 +41,6 @@ pub struct SummaryFailure {
     pub failure: Failure,
     /// The last prompt, when there was one.
     pub prompt: Option<Box<RenderedPrompt>>,
-}
-
-/// How answers are asked for and judged: `[llm]` and `[prompt]` settings `summarize` needs.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct AnswerSettings {
-    /// Sampling temperature.
-    pub temperature: f64,
-    /// Repair turns after an unacceptable answer.
-    pub repair_attempts: u32,
-    /// The least share of Chinese accepted.
-    pub min_chinese_share: f64,
-    /// The fraction of a rejected prompt the retry may use when the server gave no numbers.
-    pub retry_budget_ratio: f64,
-}
-
-impl AnswerSettings {
-    /// The settings `config` describes.
-    pub fn from_config(config: &Config) -> Self {
-        Self {
-            temperature: config.llm.temperature,
-            repair_attempts: config.llm.repair_attempts,
-            min_chinese_share: config.prompt.min_chinese_share,
-            retry_budget_ratio: config.prompt.retry_budget_ratio,
-        }
-    }
 }
 
 /// Asks a backend for briefs: the narrow part of a run that talks to the model.
@@ -253,14 +225,18 @@ impl<'a> Session<'a> {
             self.usage.prompt_tokens += u.prompt_tokens;
             self.usage.completion_tokens += u.completion_tokens;
         }
-        let opts = ParseOptions {
+        let answer = Answer {
+            content: &reply.content,
             finish_reason: reply.finish_reason.as_deref(),
-            format: self.s.planner.format(),
-            min_chinese_share: self.s.settings.min_chinese_share,
         };
-        let error = match Brief::parse_with(&reply.content, &opts) {
-            Ok(mut brief) => {
-                brief.check_grounding(&Grounding::new(&grounding_text(self.doc, self.paper)));
+        let read = answer.read(
+            self.s.planner.format(),
+            self.s.settings.min_chinese_share,
+            self.doc,
+            self.paper.map(|p| p.abstract_text.as_str()),
+        );
+        let error = match read {
+            Ok(brief) => {
                 let provenance = self.provenance(&reply);
                 return Ok(Some(Summary {
                     brief,
@@ -421,26 +397,9 @@ async fn plan(
     })
 }
 
-/// `response_format` for structured output: the five sections, each at most a quarter of
-/// `max_tokens` characters, so the whole answer fits the token limit.
-pub fn response_format(format: AnswerFormat, max_tokens: u32) -> Option<serde_json::Value> {
-    (format == AnswerFormat::Json).then(|| {
-        serde_json::json!({
-            "type": "json_schema",
-            "json_schema": {"name": "paper_brief", "strict": true, "schema": json_schema((max_tokens as usize / 4).max(64))}
-        })
-    })
-}
-
-/// The text a brief's numbers are checked against: what the model was shown, plus HF's abstract.
-fn grounding_text(doc: &SourceDoc, paper: Option<&PaperRef>) -> String {
-    let mut text = doc.full_text();
-    if let Some(p) = paper {
-        text.push('\n');
-        text.push_str(&p.abstract_text);
-    }
-    text
-}
-
 #[cfg(test)]
 mod tests;
+
+mod answer;
+pub(crate) use answer::Answer;
+pub use answer::{AnswerSettings, response_format};

@@ -7,8 +7,8 @@
 
 use std::collections::HashMap;
 
+use crate::summarize::Answer;
 use paperbrief_core::ReportDate;
-use paperbrief_prompt::{Brief, Grounding, ParseOptions};
 use paperbrief_report::{DailyReport, Provenance, ReportFiles, RunStats};
 use serde::Deserialize;
 
@@ -220,16 +220,17 @@ async fn accept(
         .source(&entry.id)
         .await
         .ok_or("the exported text is no longer stored; export again")?;
-    let opts = ParseOptions {
+    let brief = Answer {
+        content: &answer.content,
         finish_reason: answer.finish_reason.as_deref(),
-        format: services.planner().format(),
-        min_chinese_share: services.config().prompt.min_chinese_share,
-    };
-    let mut brief = Brief::parse_with(&answer.content, &opts).map_err(|e| e.to_string())?;
-    let mut grounding = source.doc.full_text();
-    grounding.push('\n');
-    grounding.push_str(&entry.paper.abstract_text);
-    brief.check_grounding(&Grounding::new(&grounding));
+    }
+    .read(
+        services.planner().format(),
+        services.config().prompt.min_chinese_share,
+        &source.doc,
+        Some(&entry.paper.abstract_text),
+    )
+    .map_err(|e| e.to_string())?;
     let usage = answer.usage.unwrap_or_default();
     let provenance = Provenance {
         model: answer
