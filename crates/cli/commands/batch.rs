@@ -47,6 +47,13 @@ pub(crate) async fn run(global: &GlobalArgs, command: &BatchCommand) -> Result<O
                 );
                 Ok(Outcome::NotYet)
             }
+            Collected::Ended { status, detail } => {
+                eprintln!(
+                    "{}: the batch ended `{status}` with nothing to import: {detail}; `paperbrief batch submit --date {}` submits the day again, `paperbrief run --date {}` summarises it online",
+                    args.date, args.date, args.date
+                );
+                Ok(Outcome::Partial)
+            }
             Collected::Imported(imported) => Ok(print_imported(&imported)),
         },
     }

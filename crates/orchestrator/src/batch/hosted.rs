@@ -23,6 +23,14 @@ pub struct Submitted {
 pub enum Collected {
     /// Not done yet: its status.
     Waiting(String),
+    /// Ended without results to import (failed, or expired/cancelled before any request
+    /// finished): its status and what the API says went wrong.
+    Ended {
+        /// The batch's status.
+        status: String,
+        /// The API's errors, or what is missing.
+        detail: String,
+    },
     /// Done, and imported.
     Imported(Box<Imported>),
 }
@@ -86,12 +94,18 @@ pub async fn collect(
         .and_then(Value::as_str)
         .unwrap_or("unknown")
         .to_owned();
-    let Some(output) = batch
-        .get("output_file_id")
-        .and_then(Value::as_str)
-        .filter(|_| state == "completed")
-    else {
-        return Ok(Collected::Waiting(state));
+    let output = batch.get("output_file_id").and_then(Value::as_str);
+    // An expired or cancelled batch keeps the results of the requests that finished: they are
+    // imported, and the rest are reported missing (pending for `run`).
+    let output = match (state.as_str(), output) {
+        ("completed" | "expired" | "cancelled", Some(id)) if !id.is_empty() => id,
+        ("completed" | "expired" | "cancelled" | "failed", _) => {
+            return Ok(Collected::Ended {
+                detail: batch_errors(&batch),
+                status: state,
+            });
+        }
+        _ => return Ok(Collected::Waiting(state)),
     };
     let path = services
         .store()
@@ -103,11 +117,28 @@ pub async fn collect(
         .download(output, &path)
         .await
         .map_err(OrchestratorError::Endpoint)?;
-    let text = std::fs::read_to_string(&path)
+    let text = tokio::fs::read_to_string(&path)
+        .await
         .map_err(|source| OrchestratorError::Store { path, source })?;
     Ok(Collected::Imported(Box::new(
         import(services, date, &text).await?,
     )))
+}
+
+/// What a batch object says went wrong (`errors.data[].message`), or that it has no results.
+fn batch_errors(batch: &Value) -> String {
+    let messages: Vec<&str> = batch
+        .pointer("/errors/data")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.get("message").and_then(Value::as_str))
+        .collect();
+    if messages.is_empty() {
+        "no results file".to_owned()
+    } else {
+        messages.join("; ")
+    }
 }
 
 async fn batch_id(services: &Services, date: ReportDate) -> Result<String, OrchestratorError> {
