@@ -6,23 +6,14 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::day::{DATE, chat_requests, dirs, paperbrief_run, papers, read};
+use common::day::{DATE, chat_requests, day_stand_in, dirs, paperbrief_run, read};
 use common::stderr;
 use paperbrief_core::ReportDate;
-use paperbrief_testkit::{FakeLlm, FakePaper, Script, StandIn};
+use paperbrief_testkit::{FakePaper, Script};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_week_shows_its_top_papers_and_summarises_only_those() {
-    let stand = StandIn::start(
-        DATE,
-        &papers(),
-        FakeLlm::new(Script::default(), Duration::ZERO),
-        "m",
-        32_768,
-    )
-    .await;
+    let stand = day_stand_in(Script::default()).await;
     // The next day lists 2602.00002 again with more votes, and a new paper.
     let mut again = FakePaper::numbered(2, 40);
     again.title = "Paper Number 2".into();
@@ -94,14 +85,7 @@ async fn a_week_shows_its_top_papers_and_summarises_only_those() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unfinished_month_is_summarised_as_far_as_it_goes_and_says_so() {
-    let stand = StandIn::start(
-        DATE,
-        &papers(),
-        FakeLlm::new(Script::default(), Duration::ZERO),
-        "m",
-        32_768,
-    )
-    .await;
+    let stand = day_stand_in(Script::default()).await;
     let d = dirs();
     let today = ReportDate::today_utc();
     let month = today.to_string()[..7].to_owned();

@@ -8,7 +8,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::day::{DATE, dirs, entry_of, paperbrief_run, papers, read, report_json};
+use common::day::{DATE, day_stand_in, dirs, entry_of, paperbrief_run, papers, read, report_json};
 use common::{pairs, paperbrief, run, stderr, stdout};
 use paperbrief_testkit::{FakeLlm, FakePaper, Script, StandIn};
 
@@ -188,14 +188,7 @@ async fn readers_see_ungrounded_numbers_and_chinese_failure_reasons() {
             paperbrief_testkit::Behaviour::Missing("应用领域"),
         ],
     );
-    let stand = StandIn::start(
-        DATE,
-        &papers(),
-        FakeLlm::new(script, Duration::ZERO),
-        "m",
-        32_768,
-    )
-    .await;
+    let stand = day_stand_in(script).await;
     let d = dirs();
     let out = paperbrief_run(&stand, &d, &[], &["run", "--date", DATE]).await;
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));

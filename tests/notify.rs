@@ -10,9 +10,9 @@ mod common;
 
 use std::time::Duration;
 
-use common::day::{DATE, dirs, paperbrief_run, papers, walk};
+use common::day::{DATE, day_stand_in, dirs, paperbrief_run, walk};
 use common::{stderr, stdout};
-use paperbrief_testkit::{FakeLlm, Script, StandIn};
+use paperbrief_testkit::Script;
 use serde_json::Value;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -123,14 +123,7 @@ async fn bodies(chat: &MockServer, p: &str) -> Vec<(String, Value)> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_nightly_run_delivers_each_channel_once_and_keeps_secrets() {
-    let stand = StandIn::start(
-        DATE,
-        &papers(),
-        FakeLlm::new(Script::default(), Duration::ZERO),
-        "m",
-        32_768,
-    )
-    .await;
+    let stand = day_stand_in(Script::default()).await;
     let chat = receivers().await;
     let d = dirs();
     let config = d.home.join("pb.toml");
@@ -290,14 +283,7 @@ async fn email_reaches_a_real_smtp_server_as_multipart_alternative() {
         );
         return;
     };
-    let stand = StandIn::start(
-        DATE,
-        &papers(),
-        FakeLlm::new(Script::default(), Duration::ZERO),
-        "m",
-        32_768,
-    )
-    .await;
+    let stand = day_stand_in(Script::default()).await;
     let d = dirs();
     let maildir = d.home.join("maildir");
     let port = std::net::TcpListener::bind("127.0.0.1:0")

@@ -9,7 +9,8 @@ mod common;
 use std::time::Duration;
 
 use common::day::{
-    DATE, assert_secret_absent, chat_requests, dirs, paperbrief_run, papers, read, report_json,
+    DATE, assert_secret_absent, chat_requests, day_stand_in, dirs, paperbrief_run, papers, read,
+    report_json,
 };
 use common::{stderr, stdout};
 use paperbrief_testkit::{Behaviour, FakeLlm, FakePaper, Script, StandIn};
@@ -22,14 +23,7 @@ async fn paper_replaces_only_its_entry() {
         "2602.00004",
         vec![Behaviour::Good, Behaviour::Answer(new_answer)],
     );
-    let stand = StandIn::start(
-        DATE,
-        &papers(),
-        FakeLlm::new(script, Duration::ZERO),
-        "m",
-        32_768,
-    )
-    .await;
+    let stand = day_stand_in(script).await;
     let d = dirs();
     assert_eq!(
         paperbrief_run(&stand, &d, &[], &["run", "--date", DATE])
@@ -151,14 +145,7 @@ async fn a_server_quoting_the_key_in_its_error_never_gets_it_into_a_file_or_the_
 
 #[tokio::test(flavor = "multi_thread")]
 async fn fatal_problems_exit_2_naming_the_fix() {
-    let stand = StandIn::start(
-        DATE,
-        &papers(),
-        FakeLlm::new(Script::default(), Duration::ZERO),
-        "m",
-        32_768,
-    )
-    .await;
+    let stand = day_stand_in(Script::default()).await;
     let d = dirs();
     let out = paperbrief_run(
         &stand,
@@ -209,14 +196,7 @@ async fn fatal_problems_exit_2_naming_the_fix() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn dry_run_counts_tokens_without_calling_the_model() {
-    let stand = StandIn::start(
-        DATE,
-        &papers(),
-        FakeLlm::new(Script::default(), Duration::ZERO),
-        "m",
-        32_768,
-    )
-    .await;
+    let stand = day_stand_in(Script::default()).await;
     let d = dirs();
     let out = paperbrief_run(
         &stand,

@@ -3,23 +3,15 @@
 
 use std::path::Path;
 use std::process::Output;
-use std::time::Duration;
 
-use paperbrief_testkit::{FakeLlm, Script, StandIn};
+use paperbrief_testkit::{Script, StandIn};
 use serde_json::{Value, json};
 
-use super::day::{DATE, Dirs, paperbrief_run, papers, read};
+use super::day::{DATE, Dirs, day_stand_in, paperbrief_run, read};
 use super::stderr;
 
 pub async fn stand_in() -> StandIn {
-    StandIn::start(
-        DATE,
-        &papers(),
-        FakeLlm::new(Script::default(), Duration::ZERO),
-        "m",
-        32_768,
-    )
-    .await
+    day_stand_in(Script::default()).await
 }
 
 pub fn lines(jsonl: &str) -> Vec<Value> {

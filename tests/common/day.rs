@@ -4,7 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use paperbrief_testkit::{FakePaper, StandIn};
+use std::time::Duration;
+
+use paperbrief_testkit::{FakeLlm, FakePaper, Script, StandIn};
 
 use super::{pairs, paperbrief, run};
 
@@ -19,6 +21,19 @@ pub fn papers() -> Vec<FakePaper> {
     v[2].html = false;
     v[4].html = false;
     v
+}
+
+/// The stand-in servers for the day of [`papers`], the LLM (model `m`, 32k context) answering
+/// per `script` at once.
+pub async fn day_stand_in(script: Script) -> StandIn {
+    StandIn::start(
+        DATE,
+        &papers(),
+        FakeLlm::new(script, Duration::ZERO),
+        "m",
+        32_768,
+    )
+    .await
 }
 
 pub struct Dirs {
