@@ -110,6 +110,10 @@ async fn a_hosted_batch_is_submitted_then_collected_after_a_restart() {
         serde_json::from_str::<Value>(&stdout(&out)).unwrap()["status"],
         "in_progress"
     );
+    // Without --date: a line per submitted day.
+    let out = paperbrief_run(&stand, &d, &env, &["batch", "status"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "2026-02-10  batch_7  in_progress  2/6 done\n");
     let out = paperbrief_run(&stand, &d, &env, &["batch", "collect", "--date", DATE]).await;
     assert_eq!(out.status.code(), Some(3), "not done yet: {}", stderr(&out));
     assert!(stderr(&out).contains("`in_progress`"), "{}", stderr(&out));
@@ -187,6 +191,14 @@ async fn import_before_any_export_says_what_to_run() {
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("run `paperbrief batch export --date 2026-02-10` first"),
+        "{}",
+        stderr(&out)
+    );
+    let out = paperbrief_run(&stand, &d, &[], &["batch", "status"]).await;
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).is_empty());
+    assert!(
+        stderr(&out).contains("no batch submitted yet"),
         "{}",
         stderr(&out)
     );

@@ -98,8 +98,9 @@ pub(crate) enum BatchCommand {
     Import(BatchImportArgs),
     /// Export the day and submit it to the endpoint's Batch API (`/v1/files`, `/v1/batches`).
     Submit(BatchDateArgs),
-    /// Print the state of the day's submitted batch.
-    Status(BatchDateArgs),
+    /// Print the state of the day's submitted batch (as the API gives it), or without
+    /// `--date` a line for every submitted day.
+    Status(BatchStatusArgs),
     /// Download and import the day's batch results once the batch has completed (exit 3
     /// while it has not).
     Collect(BatchDateArgs),
@@ -122,6 +123,13 @@ pub(crate) struct BatchImportArgs {
     pub(crate) date: ReportDate,
     /// The results file (Batch output format, JSONL).
     pub(crate) results: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BatchStatusArgs {
+    /// The day, YYYY-MM-DD; without it, every day submitted.
+    #[arg(long, value_parser = parse_date)]
+    pub(crate) date: Option<ReportDate>,
 }
 
 #[derive(Debug, Args)]

@@ -33,12 +33,15 @@ pub(crate) async fn run(global: &GlobalArgs, command: &BatchCommand) -> Result<O
             }
             Ok(Outcome::Success)
         }
-        BatchCommand::Status(args) => {
-            let (id, state) = batch::status(&services, args.date).await?;
-            eprintln!("batch {id}:");
-            println!("{}", serde_json::to_string_pretty(&state)?);
-            Ok(Outcome::Success)
-        }
+        BatchCommand::Status(args) => match args.date {
+            Some(date) => {
+                let (id, state) = batch::status(&services, date).await?;
+                eprintln!("batch {id}:");
+                println!("{}", serde_json::to_string_pretty(&state)?);
+                Ok(Outcome::Success)
+            }
+            None => Ok(status_all(&services).await),
+        },
         BatchCommand::Collect(args) => match batch::collect(&services, args.date).await? {
             Collected::Waiting(state) => {
                 eprintln!(
@@ -57,6 +60,51 @@ pub(crate) async fn run(global: &GlobalArgs, command: &BatchCommand) -> Result<O
             Collected::Imported(imported) => Ok(print_imported(&imported)),
         },
     }
+}
+
+/// A line per submitted day: `{date}  {batch id}  {status}  {completed}/{total} done`.
+async fn status_all(services: &Services) -> Outcome {
+    let days = services.store().submitted_days().await;
+    if days.is_empty() {
+        eprintln!(
+            "no batch submitted yet; `paperbrief batch submit --date YYYY-MM-DD` submits a day"
+        );
+    }
+    let mut outcome = Outcome::Success;
+    for date in days {
+        match batch::status(services, date).await {
+            Ok((id, state)) => {
+                let field = |k: &str| {
+                    state
+                        .get(k)
+                        .and_then(serde_json::Value::as_str)
+                        .unwrap_or("?")
+                        .to_owned()
+                };
+                let count = |k: &str| {
+                    state
+                        .pointer(&format!("/request_counts/{k}"))
+                        .and_then(serde_json::Value::as_u64)
+                        .unwrap_or(0)
+                };
+                let failed = match count("failed") {
+                    0 => String::new(),
+                    n => format!(", {n} failed"),
+                };
+                println!(
+                    "{date}  {id}  {}  {}/{} done{failed}",
+                    field("status"),
+                    count("completed"),
+                    count("total")
+                );
+            }
+            Err(e) => {
+                println!("{date}  error: {:#}", anyhow::Error::from(e));
+                outcome = Outcome::Partial;
+            }
+        }
+    }
+    outcome
 }
 
 async fn export(services: &Services, args: &BatchExportArgs) -> Result<Outcome> {

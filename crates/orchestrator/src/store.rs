@@ -192,6 +192,36 @@ impl Store {
         read(self.manifest_path(date)).await
     }
 
+    /// The days whose export was submitted as a hosted batch, oldest first.
+    pub async fn submitted_days(&self) -> Vec<ReportDate> {
+        let dir = self.root.join("batches");
+        let mut days: Vec<ReportDate> = tokio::task::spawn_blocking(move || {
+            std::fs::read_dir(dir)
+                .into_iter()
+                .flatten()
+                .filter_map(Result::ok)
+                .filter_map(|e| {
+                    let name = e.file_name().into_string().ok()?;
+                    ReportDate::parse(name.strip_suffix(".json")?).ok()
+                })
+                .collect()
+        })
+        .await
+        .unwrap_or_default();
+        days.sort_unstable();
+        let mut submitted = Vec::new();
+        for day in days {
+            if self
+                .manifest(day)
+                .await
+                .is_some_and(|m| m.batch_id.is_some())
+            {
+                submitted.push(day);
+            }
+        }
+        submitted
+    }
+
     /// Keeps the day's batch export (replacing an earlier one: its results become stale).
     pub async fn put_manifest(
         &self,
