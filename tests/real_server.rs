@@ -4,7 +4,8 @@
 //! The server's address comes from the environment:
 //! * `LLM_E2E_BASE_URL` (e.g. `http://127.0.0.1:18080/v1`) and `LLM_E2E_MODEL` (`smollm2`): a
 //!   server with an 8k context and 4 parallel slots;
-//! * `LLM_E2E_SMALL_BASE_URL`: the same model with a 2k context (for the overflow test);
+//! * `LLM_E2E_SMALL_BASE_URL`: the same model with a 2k context (for the overflow test, and as
+//!   the second of two endpoints);
 //! * `LLM_E2E_LAUNCHER`: a command that starts a server as `LAUNCHER PORT N_CTX N_PARALLEL ALIAS`
 //!   (for the model-loading test).
 //!
@@ -358,5 +359,52 @@ async fn a_batch_export_is_accepted_by_a_real_server_and_its_answers_import() {
             "the server's count: {p}"
         );
         assert_eq!(e["brief"]["sections"].as_object().unwrap().len(), 5);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_real_servers_share_a_run_at_the_smaller_context() {
+    let (Some(base), Some(small), Some(model)) = (
+        env("LLM_E2E_BASE_URL"),
+        env("LLM_E2E_SMALL_BASE_URL"),
+        env("LLM_E2E_MODEL"),
+    ) else {
+        return;
+    };
+    let s = setup(&papers(2), &base, &model).await;
+    let endpoints = format!(
+        "[{{ base_url = \"{base}\", max_concurrency = 1 }}, {{ base_url = \"{small}\", max_concurrency = 1 }}]"
+    );
+    let extra = [("PAPERBRIEF_LLM_ENDPOINTS", endpoints.as_str())];
+    let check = paperbrief_in(&s, &extra, &["check"]).await;
+    let text = stdout(&check);
+    assert_eq!(check.status.code(), Some(0), "{text}\n{}", stderr(&check));
+    for url in [&base, &small] {
+        assert!(text.contains(&format!("ok   LLM endpoint {url}")), "{text}");
+    }
+    let out = paperbrief_in(&s, &extra, &["run", "--date", DATE]).await;
+    let err = stderr(&out);
+    eprintln!("a run over two real servers:\n{err}");
+    assert!(
+        err.contains(&format!("of {small} (the smallest of the endpoints')")),
+        "{err}"
+    );
+    assert!(err.contains("requests per endpoint:"), "{err}");
+    let json: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(s.home.join(format!("reports/{DATE}.json"))).unwrap(),
+    )
+    .unwrap();
+    let mut served: Vec<&str> = json["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["provenance"]["endpoint"].as_str())
+        .collect();
+    served.sort_unstable();
+    served.dedup();
+    // One slot each and two papers in flight at once: each server wrote one.
+    assert_eq!(served.len(), 2, "{served:?}\n{err}");
+    for e in json["entries"].as_array().unwrap() {
+        assert!(e["status"] == "ok" || e["stage"] == "answer", "{e}\n{err}");
     }
 }
