@@ -14,19 +14,10 @@ use paperbrief_report::{DailyReport, Entry, Outcome, ReportKey, ReportPaths, Sou
 use paperbrief_site::{Site, SiteSettings};
 
 fn briefs() -> Vec<(String, Brief)> {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../prompt/tests/fixtures/example-briefs.md"),
-    )
-    .unwrap();
-    text.split("\n============================================================\n")
-        .filter_map(|chunk| {
-            let title = chunk
-                .lines()
-                .find_map(|l| l.strip_prefix("## 📄 "))?
-                .to_owned();
-            let start = chunk.find("- **阅读来源**")?;
-            let body = &chunk[start..];
-            let mut brief = Brief::parse(&body[body.find('\n')? + 1..]).ok()?;
+    paperbrief_testkit::reports::example_briefs()
+        .into_iter()
+        .filter_map(|(title, answer)| {
+            let mut brief = Brief::parse(&answer).ok()?;
             brief.check_grounding(&Grounding::new("38% 1.7"));
             Some((title, brief))
         })

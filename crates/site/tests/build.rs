@@ -15,25 +15,6 @@ use paperbrief_report::{
 use paperbrief_site::{Site, SiteSettings};
 use sha2::Digest as _;
 
-/// The briefs written for the prompt crate's tests, one per heading style.
-fn example_briefs() -> Vec<(String, String)> {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../prompt/tests/fixtures/example-briefs.md"),
-    )
-    .unwrap();
-    text.split("\n============================================================\n")
-        .filter_map(|chunk| {
-            let title = chunk
-                .lines()
-                .find_map(|l| l.strip_prefix("## 📄 "))?
-                .to_owned();
-            let start = chunk.find("- **阅读来源**")?;
-            let body = &chunk[start..];
-            Some((title, body[body.find('\n')? + 1..].to_owned()))
-        })
-        .collect()
-}
-
 fn provenance() -> Provenance {
     paperbrief_testkit::reports::provenance()
 }
@@ -58,7 +39,10 @@ pub fn day(date: &str) -> DailyReport {
             .unwrap()
             .into(),
     );
-    for (i, (title, text)) in example_briefs().into_iter().enumerate() {
+    for (i, (title, text)) in paperbrief_testkit::reports::example_briefs()
+        .into_iter()
+        .enumerate()
+    {
         let mut brief = Brief::parse(&text).unwrap();
         brief.check_grounding(&Grounding::new("only 38% and 1.7 are in the paper"));
         r.entries.push(Entry {

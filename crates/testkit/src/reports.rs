@@ -56,3 +56,23 @@ pub fn busy_day(date: &str, papers: u32) -> DailyReport {
     r.recount();
     r
 }
+
+/// The briefs written for the prompt crate's tests (one per heading style), as (title, the
+/// model's answer).
+pub fn example_briefs() -> Vec<(String, String)> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../prompt/tests/fixtures/example-briefs.md");
+    #[allow(clippy::expect_used)]
+    let text = std::fs::read_to_string(&path).expect("the prompt crate's example briefs");
+    text.split("\n============================================================\n")
+        .filter_map(|chunk| {
+            let title = chunk
+                .lines()
+                .find_map(|l| l.strip_prefix("## 📄 "))?
+                .to_owned();
+            let start = chunk.find("- **阅读来源**")?;
+            let body = &chunk[start..];
+            Some((title, body[body.find('\n')? + 1..].to_owned()))
+        })
+        .collect()
+}
