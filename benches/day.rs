@@ -64,11 +64,8 @@ async fn day(
     let settings: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let services = Services::from_config(stand.config(cache, out, &settings), None).unwrap();
     let opts = RunOptions {
-        date: ReportDate::parse(DATE).unwrap(),
-        limit: None,
-        only: vec![],
         force: true,
-        dry_run: false,
+        ..RunOptions::day(ReportDate::parse(DATE).unwrap())
     };
     let started = Instant::now();
     let result = paperbrief_orchestrator::run(&services, &opts, Arc::new(LogLines))
@@ -181,13 +178,7 @@ async fn main() {
 
 /// Runs the real binary for the day and follows its peak resident memory (VmHWM) until it exits.
 fn peak_rss_of_a_day(stand: &StandIn, dir: &Path) -> (u64, f64) {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_paperbrief"));
-    cmd.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", dir);
-    for (k, v) in stand.env(&dir.join("cache"), &dir.join("out")) {
-        cmd.env(k, v);
-    }
+    let mut cmd = stand.command(env!("CARGO_BIN_EXE_paperbrief"), dir);
     cmd.env("PAPERBRIEF_LLM_MAX_CONCURRENCY", "16")
         .args(["run", "-q", "--date", DATE]);
     cmd.stdout(std::process::Stdio::null())

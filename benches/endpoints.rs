@@ -132,11 +132,8 @@ async fn day(
         })
     });
     let opts = RunOptions {
-        date: ReportDate::parse(DATE).unwrap(),
-        limit: None,
-        only: vec![],
         force: true,
-        dry_run: false,
+        ..RunOptions::day(ReportDate::parse(DATE).unwrap())
     };
     let result = paperbrief_orchestrator::run(&services, &opts, Arc::new(LogLines))
         .await
@@ -246,24 +243,16 @@ async fn batch_rss(stand: &StandIn, dir: &Path) {
         text.len() as f64 / 1_048_576.0,
         rss as f64 / 1024.0
     );
-    let client = reqwest::Client::new();
-    let mut results = String::new();
-    for line in text.lines() {
-        let request: serde_json::Value = serde_json::from_str(line).unwrap();
-        let url = format!("{}/v1/chat/completions", stand.server.uri());
-        let body: serde_json::Value = client
-            .post(url)
-            .json(&request["body"])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let out = serde_json::json!({"custom_id": request["custom_id"],
-            "response": {"status_code": 200, "body": body}, "error": null});
-        results.push_str(&format!("{out}\n"));
-    }
+    let requests: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let chat = format!("{}/v1/chat/completions", stand.server.uri());
+    let results: String = paperbrief_testkit::batch::run_batch(&chat, &requests)
+        .await
+        .iter()
+        .map(|l| format!("{l}\n"))
+        .collect();
     let file = dir.join("results.jsonl");
     std::fs::write(&file, &results).unwrap();
     let (rss, wall) = peak_rss(
@@ -280,13 +269,7 @@ async fn batch_rss(stand: &StandIn, dir: &Path) {
 
 /// Runs the real binary and follows its peak resident memory (VmHWM) until it exits.
 fn peak_rss(stand: &StandIn, dir: &Path, args: &[&str]) -> (u64, f64) {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_paperbrief"));
-    cmd.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", dir);
-    for (k, v) in stand.env(&dir.join("cache"), &dir.join("out")) {
-        cmd.env(k, v);
-    }
+    let mut cmd = stand.command(env!("CARGO_BIN_EXE_paperbrief"), dir);
     cmd.env("PAPERBRIEF_RUN_FETCH_CONCURRENCY", "16")
         .arg("-q")
         .args(args)

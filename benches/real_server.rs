@@ -39,11 +39,8 @@ async fn papers_per_minute(
     );
     let services = Services::from_config(config, None).unwrap();
     let opts = RunOptions {
-        date: ReportDate::parse(DATE).unwrap(),
-        limit: None,
-        only: vec![],
         force: true,
-        dry_run: false,
+        ..RunOptions::day(ReportDate::parse(DATE).unwrap())
     };
     let started = Instant::now();
     let RunResult::Written(written) =

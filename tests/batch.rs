@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::batch::{export, import, lines, results_from, stand_in, write_jsonl};
+use common::batch::{export, export_to, import, lines, results_from, stand_in, write_jsonl};
 use common::day::{DATE, Dirs, dirs, entry_of, paperbrief_run, read, report_json};
 use common::{stderr, stdout};
 use serde_json::{Value, json};
@@ -193,20 +193,7 @@ async fn an_export_for_vllm_run_batch_needs_no_server() {
         ("PAPERBRIEF_LLM_MODEL", "Qwen/Qwen3-8B"),
         ("PAPERBRIEF_LLM_CONNECT_WAIT_SECS", "0"),
     ];
-    let out = paperbrief_run(
-        &stand,
-        &d,
-        &env,
-        &[
-            "batch",
-            "export",
-            "--date",
-            DATE,
-            "-o",
-            file.to_str().unwrap(),
-        ],
-    )
-    .await;
+    let out = export_to(&stand, &d, &env, &file).await;
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(

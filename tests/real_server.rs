@@ -280,32 +280,6 @@ async fn default_settings_against_an_8k_4_slot_server_fail_no_paper_for_context(
     }
 }
 
-/// What `vllm run-batch` does with a requests file, over HTTP: each body sent to the server as
-/// it is, each answer written as a Batch output line.
-async fn run_batch(base: &str, requests: &str) -> String {
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(300))
-        .build()
-        .unwrap();
-    let mut out = String::new();
-    for line in requests.lines() {
-        let request: serde_json::Value = serde_json::from_str(line).unwrap();
-        let response = client
-            .post(format!("{base}/chat/completions"))
-            .json(&request["body"])
-            .send()
-            .await
-            .unwrap();
-        let status = response.status().as_u16();
-        let body: serde_json::Value = response.json().await.unwrap();
-        assert_eq!(status, 200, "the server refused an exported body: {body}");
-        let result = serde_json::json!({"custom_id": request["custom_id"],
-            "response": {"status_code": status, "body": body}, "error": null});
-        out.push_str(&format!("{result}\n"));
-    }
-    out
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_batch_export_is_accepted_by_a_real_server_and_its_answers_import() {
     let (Some(base), Some(model)) = (env("LLM_E2E_BASE_URL"), env("LLM_E2E_MODEL")) else {
@@ -325,7 +299,21 @@ async fn a_batch_export_is_accepted_by_a_real_server_and_its_answers_import() {
     assert_eq!(text.lines().count(), 2);
 
     let results = s.home.join("results.jsonl");
-    std::fs::write(&results, run_batch(&base, &text).await).unwrap();
+    let requests: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let answered =
+        paperbrief_testkit::batch::run_batch(&format!("{base}/chat/completions"), &requests).await;
+    for line in &answered {
+        let response = &line["response"];
+        assert_eq!(
+            response["status_code"], 200,
+            "the server refused an exported body: {response}"
+        );
+    }
+    let jsonl: String = answered.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(&results, jsonl).unwrap();
     let import = ["batch", "import", "--date", DATE, results.to_str().unwrap()];
     let out = paperbrief_in(&s, &[], &import).await;
     let err = stderr(&out);

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::Output;
 
 use paperbrief_testkit::{Script, StandIn};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::day::{DATE, Dirs, day_stand_in, paperbrief_run, read};
 use super::stderr;
@@ -21,24 +21,9 @@ pub fn lines(jsonl: &str) -> Vec<Value> {
         .collect()
 }
 
-/// What `vllm run-batch` writes for a request line: each body sent to a chat endpoint.
+/// What `vllm run-batch` writes for the requests, answered by the stand-in at `llm_base`.
 pub async fn results_from(llm_base: &str, requests: &[Value]) -> Vec<Value> {
-    let client = reqwest::Client::new();
-    let mut out = Vec::new();
-    for (i, r) in requests.iter().enumerate() {
-        let body: Value = client
-            .post(format!("{llm_base}/v1/chat/completions"))
-            .json(&r["body"])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        out.push(json!({"id": format!("vllm-{i}"), "custom_id": r["custom_id"],
-            "response": {"status_code": 200, "request_id": format!("vllm-batch-{i}"), "body": body}, "error": null}));
-    }
-    out
+    paperbrief_testkit::batch::run_batch(&format!("{llm_base}/v1/chat/completions"), requests).await
 }
 
 pub fn write_jsonl(path: &Path, lines: &[Value]) {
@@ -46,22 +31,22 @@ pub fn write_jsonl(path: &Path, lines: &[Value]) {
     std::fs::write(path, text).unwrap();
 }
 
+/// `batch export --date DATE -o {file}` with `env`.
+pub async fn export_to(
+    stand: &StandIn,
+    d: &Dirs,
+    env: &[(&'static str, &str)],
+    file: &Path,
+) -> Output {
+    let file = file.to_str().unwrap();
+    let args = ["batch", "export", "--date", DATE, "-o", file];
+    paperbrief_run(stand, d, env, &args).await
+}
+
+/// The day's export, which must succeed, as request lines.
 pub async fn export(stand: &StandIn, d: &Dirs) -> Vec<Value> {
     let file = d.home.join("requests.jsonl");
-    let out = paperbrief_run(
-        stand,
-        d,
-        &[],
-        &[
-            "batch",
-            "export",
-            "--date",
-            DATE,
-            "-o",
-            file.to_str().unwrap(),
-        ],
-    )
-    .await;
+    let out = export_to(stand, d, &[], &file).await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     lines(&read(&file))
 }

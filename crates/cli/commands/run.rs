@@ -231,14 +231,7 @@ pub(crate) async fn backfill(global: &GlobalArgs, args: &BackfillArgs) -> Result
         if complete && !args.redo {
             eprintln!("{date}: complete, skipped");
         } else {
-            let opts = RunOptions {
-                date,
-                limit: None,
-                only: Vec::new(),
-                force: false,
-                dry_run: false,
-            };
-            match run_day(&services, &opts, global.quiet).await {
+            match run_day(&services, &RunOptions::day(date), global.quiet).await {
                 Ok(Outcome::Interrupted) => return Ok(Outcome::Interrupted),
                 Ok(Outcome::Partial | Outcome::NotYet) => outcome = Outcome::Partial,
                 Ok(Outcome::Success) => {}

@@ -33,6 +33,20 @@ pub struct RunOptions {
     pub dry_run: bool,
 }
 
+impl RunOptions {
+    /// The whole day as a plain `run --date` does it: every paper that needs work, stored work
+    /// reused, the report written.
+    pub fn day(date: ReportDate) -> Self {
+        Self {
+            date,
+            limit: None,
+            only: Vec::new(),
+            force: false,
+            dry_run: false,
+        }
+    }
+}
+
 /// A written report and what the run did.
 #[derive(Debug, Clone)]
 pub struct Written {

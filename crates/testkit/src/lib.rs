@@ -5,6 +5,7 @@
 //! LLM from one wiremock server; the LLM's answers follow a per-paper [`Script`] and every
 //! request is logged with its timing, so tests can prove concurrency and rate limits.
 
+pub mod batch;
 mod llm;
 pub mod reports;
 mod rss;
@@ -276,6 +277,17 @@ impl StandIn {
             ("PAPERBRIEF_CACHE_DIR", cache.display().to_string()),
             ("PAPERBRIEF_OUTPUT_DIR", output.display().to_string()),
         ]
+    }
+
+    /// The paperbrief binary at `bin` with no inherited configuration, pointed at this server
+    /// with its home, cache (`home/cache`) and reports (`home/out`) under `home`.
+    pub fn command(&self, bin: &str, home: &std::path::Path) -> std::process::Command {
+        let mut cmd = std::process::Command::new(bin);
+        cmd.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", home)
+            .envs(self.env(&home.join("cache"), &home.join("out")));
+        cmd
     }
 }
 
