@@ -1,14 +1,19 @@
 //! `batch export`: a request line per paper of the day that has no stored brief.
 
-use paperbrief_core::ReportDate;
+use futures::StreamExt as _;
+use paperbrief_core::{ArxivId, PaperRef, ReportDate};
+use paperbrief_fetch::extract::AbstractInfo;
+use paperbrief_prompt::Budget;
 use serde_json::json;
 
 use super::{Manifest, ManifestEntry, custom_id};
 use crate::day::Day;
 use crate::error::OrchestratorError;
-use crate::paper::source_info;
+use crate::paper::{BriefKeys, source_info};
+use crate::reading::Reader;
 use crate::services::Services;
 use crate::setup::ModelSetup;
+use crate::summarize::Summarizer;
 
 /// What an export wrote.
 #[derive(Debug, Clone)]
@@ -27,7 +32,8 @@ pub struct Exported {
 
 /// Reads and plans every paper of `date` without a stored brief; returns the JSONL and stores
 /// the manifest. The model is the server's when it answers, else `llm.model` (an offline
-/// `vllm run-batch` has no server to ask).
+/// `vllm run-batch` has no server to ask). Papers are read as `run` reads them (at most
+/// `run.fetch_concurrency` at once) and written in report order.
 pub async fn export(services: &Services, date: ReportDate) -> Result<Exported, OrchestratorError> {
     let mut day = Day::load(
         &services.sources().hf,
@@ -40,71 +46,112 @@ pub async fn export(services: &Services, date: ReportDate) -> Result<Exported, O
     let hints = day.resolve_versions(&services.sources().arxiv, &all).await;
     day.save(services.store()).await;
     let setup = batch_setup(services).await?;
-    let summarizer = services.summarizer(setup.clone());
-    let keys = services.keys();
-    let (mut lines, mut entries, mut stored, mut unplanned) =
-        (String::new(), Vec::new(), 0, Vec::new());
-    for paper in day.papers() {
-        let id = day.version_of(paper);
-        let key = keys.key(&id, &setup.model);
-        if services.store().brief(&key).await.is_some() {
-            stored += 1;
-            continue;
+    let planning = Planning {
+        services,
+        date,
+        reader: services.reader(),
+        summarizer: services.summarizer(setup.clone()),
+        budget: services.planner().budget(&setup),
+        keys: services.keys(),
+        model: &setup.model,
+    };
+    let in_flight = services.config().run.fetch_concurrency.get() as usize;
+    let lines: Vec<Line> = futures::stream::iter(day.papers())
+        .map(|paper| {
+            let id = day.version_of(paper);
+            let hint = hints.get(paper.id.base()).cloned();
+            planning.line(paper, id, hint)
+        })
+        .buffered(in_flight.max(1))
+        .collect()
+        .await;
+    let mut exported = Exported {
+        jsonl: String::new(),
+        requests: 0,
+        stored: 0,
+        unplanned: Vec::new(),
+        setup: setup.clone(),
+    };
+    let mut entries = Vec::new();
+    for line in lines {
+        match line {
+            Line::Stored => exported.stored += 1,
+            Line::Unplanned(id, why) => exported.unplanned.push((id, why)),
+            Line::Request(text, entry) => {
+                exported.jsonl.push_str(&text);
+                exported.jsonl.push('\n');
+                entries.push(*entry);
+            }
         }
-        let hint = hints.get(paper.id.base()).cloned();
-        let source = match services.reader().read(paper, &id, hint, false).await {
-            Ok(s) => s,
-            Err(e) => {
-                unplanned.push((id.to_string(), e));
-                continue;
-            }
-        };
-        let budget = services.planner().budget(&setup);
-        let prompt = match services
-            .planner()
-            .plan(&source.doc, Some(paper), budget)
-            .await
-        {
-            Ok(p) => p,
-            Err(e) => {
-                unplanned.push((id.to_string(), e.to_string()));
-                continue;
-            }
-        };
-        let request = summarizer.first_request(&prompt);
-        let body = services.llm().body(&request);
-        let body_text = body.to_string();
-        let custom_id = custom_id(date, &id, &key, &body_text);
-        let line = json!({"custom_id": custom_id, "method": "POST", "url": "/v1/chat/completions", "body": body});
-        lines.push_str(&line.to_string());
-        lines.push('\n');
-        let mut info = source_info(&source);
-        info.cuts.clone_from(&prompt.cuts);
-        entries.push(ManifestEntry {
-            custom_id,
-            paper: paper.clone(),
-            id,
-            key,
-            source: info,
-            template_id: prompt.template_id.clone(),
-            prompt_tokens: prompt.tokens,
-            max_tokens: request.max_tokens,
-        });
     }
+    exported.requests = entries.len();
     let manifest = Manifest {
         date,
-        model: setup.model.clone(),
+        model: setup.model,
         requests: entries,
         batch_id: None,
     };
     services.store().put_manifest(&manifest).await?;
-    Ok(Exported {
-        requests: manifest.requests.len(),
-        jsonl: lines,
-        stored,
-        unplanned,
-        setup,
-    })
+    Ok(exported)
+}
+
+/// What one paper gives the export.
+enum Line {
+    /// Its brief is stored: no request.
+    Stored,
+    /// It could not be read or planned: its id and why.
+    Unplanned(String, String),
+    /// The request line and what the import needs to know of it.
+    Request(String, Box<ManifestEntry>),
+}
+
+/// What every paper's request is planned with.
+struct Planning<'a> {
+    services: &'a Services,
+    date: ReportDate,
+    reader: Reader,
+    summarizer: Summarizer,
+    budget: Budget,
+    keys: BriefKeys,
+    model: &'a str,
+}
+
+impl Planning<'_> {
+    /// The paper's request line: read, planned and rendered exactly as `run`'s first request.
+    async fn line(&self, paper: &PaperRef, id: ArxivId, hint: Option<AbstractInfo>) -> Line {
+        let key = self.keys.key(&id, self.model);
+        if self.services.store().brief(&key).await.is_some() {
+            return Line::Stored;
+        }
+        let source = match self.reader.read(paper, &id, hint, false).await {
+            Ok(s) => s,
+            Err(e) => return Line::Unplanned(id.to_string(), e),
+        };
+        let planner = self.services.planner();
+        let prompt = match planner.plan(&source.doc, Some(paper), self.budget).await {
+            Ok(p) => p,
+            Err(e) => return Line::Unplanned(id.to_string(), e.to_string()),
+        };
+        let request = self.summarizer.first_request(&prompt);
+        let body = self.services.llm().body(&request);
+        let custom_id = custom_id(self.date, &id, &key, &body.to_string());
+        let line = json!({"custom_id": custom_id, "method": "POST", "url": "/v1/chat/completions", "body": body});
+        let mut info = source_info(&source);
+        info.cuts.clone_from(&prompt.cuts);
+        Line::Request(
+            line.to_string(),
+            Box::new(ManifestEntry {
+                custom_id,
+                paper: paper.clone(),
+                id,
+                key,
+                source: info,
+                template_id: prompt.template_id.clone(),
+                prompt_tokens: prompt.tokens,
+                max_tokens: request.max_tokens,
+            }),
+        )
+    }
 }
 
 /// The server's setup when it answers; else `llm.model` with the configured context.

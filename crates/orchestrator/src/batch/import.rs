@@ -7,7 +7,6 @@
 
 use std::collections::HashMap;
 
-use crate::summarize::Answer;
 use paperbrief_core::ReportDate;
 use paperbrief_report::{DailyReport, Provenance, ReportFiles, RunStats};
 use serde::Deserialize;
@@ -15,11 +14,13 @@ use serde::Deserialize;
 use super::{Manifest, ManifestEntry};
 use crate::day::Day;
 use crate::error::OrchestratorError;
-use crate::llm::{WireResponse, reply};
+use crate::llm::{ChatReply, WireResponse, reply};
+use crate::paper::BriefKeys;
 use crate::publish::{Published, write_and_publish};
 use crate::run::stored_entries;
 use crate::services::Services;
 use crate::store::StoredBrief;
+use crate::summarize::Answer;
 
 /// A result that was not imported, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,9 +84,9 @@ pub async fn import(
     let (lines, mut problems) = parse_lines(results);
     let (matched, unmatched) = match_lines(&manifest, &lines);
     problems.extend(unmatched);
-    let mut accepted = 0;
+    let (keys, mut accepted) = (services.keys(), 0);
     for (n, line, entry) in matched {
-        match accept(services, &manifest, entry, line).await {
+        match accept(services, &keys, &manifest, entry, line).await {
             Ok(()) => accepted += 1,
             Err(reason) => problems.push(Problem {
                 line: Some(n),
@@ -189,11 +190,12 @@ fn parse_lines(text: &str) -> (Vec<(usize, OutputLine)>, Vec<Problem>) {
 /// Validates and grounds one answer as `run` does, and stores the brief.
 async fn accept(
     services: &Services,
+    keys: &BriefKeys,
     manifest: &Manifest,
     entry: &ManifestEntry,
     line: &OutputLine,
 ) -> Result<(), String> {
-    if services.keys().key(&entry.id, &manifest.model) != entry.key {
+    if keys.key(&entry.id, &manifest.model) != entry.key {
         return Err("a stale prompt: the template or the request settings (max_tokens, temperature, output, extra_body) changed since the export; export again".into());
     }
     if let Some(e) = line.error.as_ref().filter(|e| !e.is_null()) {
@@ -231,8 +233,25 @@ async fn accept(
         Some(&entry.paper.abstract_text),
     )
     .map_err(|e| e.to_string())?;
+    let provenance = provenance(manifest, entry, &answer);
+    let stored = StoredBrief {
+        key: entry.key.clone(),
+        source: entry.source.clone(),
+        raw_answer: answer.content,
+        brief,
+        provenance,
+    };
+    services
+        .store()
+        .put_brief(&stored)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// How an imported brief was made: the request as exported, the answer as the batch gave it.
+fn provenance(manifest: &Manifest, entry: &ManifestEntry, answer: &ChatReply) -> Provenance {
     let usage = answer.usage.unwrap_or_default();
-    let provenance = Provenance {
+    Provenance {
         model: answer
             .model
             .clone()
@@ -253,17 +272,5 @@ async fn accept(
         max_tokens: entry.max_tokens,
         output: entry.key.output,
         endpoint: Some("batch".into()),
-    };
-    let stored = StoredBrief {
-        key: entry.key.clone(),
-        source: entry.source.clone(),
-        raw_answer: answer.content,
-        brief,
-        provenance,
-    };
-    services
-        .store()
-        .put_brief(&stored)
-        .await
-        .map_err(|e| e.to_string())
+    }
 }
