@@ -50,7 +50,7 @@ pub async fn check(services: &Services) -> Vec<CheckLine> {
     let models = llm.models().await;
     let reachable = models.is_ok();
     lines.push(line(
-        format!("LLM endpoint {}", llm.base_url()),
+        format!("LLM endpoint {}", llm.label()),
         match &models {
             Ok(m) if m.is_empty() => Err("answers, but lists no models; set llm.model".into()),
             Ok(m) => Ok(format!(
@@ -154,7 +154,7 @@ async fn others(services: &Services, model: &str, lines: &mut Vec<CheckLine>) {
     };
     for other in services.endpoints().iter().skip(1) {
         lines.push(line(
-            format!("LLM endpoint {}", other.base_url()),
+            format!("LLM endpoint {}", other.label()),
             crate::setup::resolve_model(other, &pinned)
                 .await
                 .map(|s| {

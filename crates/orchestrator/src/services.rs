@@ -107,7 +107,7 @@ impl Services {
     pub fn requests_by_endpoint(&self) -> Vec<(String, u64)> {
         self.clients
             .iter()
-            .map(|c| (c.base_url().to_owned(), c.requests_sent()))
+            .map(|c| (c.label().to_owned(), c.requests_sent()))
             .collect()
     }
 

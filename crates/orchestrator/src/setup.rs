@@ -110,7 +110,7 @@ pub async fn resolve_all(
             setup.context_source = format!(
                 "{} of {} (the smallest of the endpoints')",
                 other.context_source,
-                client.base_url()
+                client.label()
             );
         }
         setup.slots = None;

@@ -357,7 +357,9 @@ fn check_http_url(value: &str) -> Result<(), String> {
     }
 }
 
-fn redact_url(value: &str) -> String {
+/// `value` with the password of its userinfo, if any, shown as `***`: a URL fit for logs,
+/// messages and reports.
+pub fn redact_url(value: &str) -> String {
     match url::Url::parse(value) {
         Ok(mut u) if u.password().is_some() => {
             let _ = u.set_password(Some("***"));

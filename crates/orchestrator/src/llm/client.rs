@@ -24,6 +24,8 @@ pub struct LlmClient {
     pub(super) client: Client<OpenAIConfig>,
     pub(super) http: reqwest::Client,
     pub(super) base_url: String,
+    /// `base_url` with any password hidden: what logs, `check` and reports show.
+    label: String,
     pub(super) extra_body: Value,
     pub(super) retry: RetryPolicy,
     pub(super) limits: Limits,
@@ -86,6 +88,7 @@ impl LlmClient {
         Ok(Self {
             client,
             http,
+            label: paperbrief_core::config::redact_url(&base_url),
             base_url,
             extra_body,
             retry: RetryPolicy {
@@ -103,6 +106,11 @@ impl LlmClient {
     /// The base URL (with `/v1`).
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// The base URL as shown in logs, `check` and reports: any password hidden.
+    pub fn label(&self) -> &str {
+        &self.label
     }
 
     /// Chat requests sent so far (attempts included).
@@ -145,7 +153,7 @@ impl LlmClient {
             .map_err(|e| self.classify(&url, e))
             .and_then(|wire| reply(&url, wire))
             .map(|mut r| {
-                r.endpoint = Some(self.base_url.clone());
+                r.endpoint = Some(self.label.clone());
                 r
             });
         self.after(&answer);

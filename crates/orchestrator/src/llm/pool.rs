@@ -72,7 +72,7 @@ impl Pool {
             .iter()
             .map(|m| {
                 (
-                    m.client.base_url().to_owned(),
+                    m.client.label().to_owned(),
                     m.requests.load(Ordering::Relaxed),
                 )
             })
@@ -145,7 +145,7 @@ impl Pool {
             if sick {
                 let wait = self.backoff(member.failures.fetch_add(1, Ordering::Relaxed));
                 member.set_down(Some(Instant::now() + wait));
-                tracing::warn!(target: "paperbrief::llm", "{e}; {} is out of rotation for {:.1}s", member.client.base_url(), wait.as_secs_f64());
+                tracing::warn!(target: "paperbrief::llm", "{e}; {} is out of rotation for {:.1}s", member.client.label(), wait.as_secs_f64());
                 failovers += 1;
                 let another = self.members.iter().any(|m| m.is_up(Instant::now()));
                 if another && failovers <= budget as usize * self.members.len() {

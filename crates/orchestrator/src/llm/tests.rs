@@ -279,3 +279,25 @@ fn extra_body_merges_recursively_and_wins() {
         json!({"model": "m", "a": {"x": 1, "y": 3}, "top_k": 20})
     );
 }
+
+#[tokio::test]
+async fn a_password_in_the_base_url_is_never_in_the_recorded_endpoint() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(completion("答", "stop")))
+        .mount(&server)
+        .await;
+    let url = server.uri().replace("http://", "http://bot:s3cret@");
+    let config = ConfigBuilder::new()
+        .set("llm.base_url", &format!("{url}/v1"), "test")
+        .unwrap()
+        .build()
+        .unwrap();
+    let client = LlmClient::new(&config, None).unwrap();
+    let (reply, _) = ask(&client, "m").await;
+    let endpoint = reply.unwrap().endpoint.unwrap();
+    assert!(!endpoint.contains("s3cret"), "{endpoint}");
+    assert!(endpoint.contains("bot:***@"), "{endpoint}");
+    assert!(!client.label().contains("s3cret"));
+}
