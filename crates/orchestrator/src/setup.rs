@@ -178,7 +178,7 @@ fn choose_model(
     config: &LlmConfig,
     models: &[ModelInfo],
 ) -> Result<String, OrchestratorError> {
-    let url = format!("{}/models", llm.base_url());
+    let url = format!("{}/models", llm.label());
     match &config.model {
         Some(m)
             if models.is_empty() || models.iter().any(|x| &x.id == m || x.aliases.contains(m)) =>

@@ -11,7 +11,7 @@ use super::{LlmClient, LlmError, LlmErrorKind};
 impl LlmClient {
     /// Uploads `jsonl` (purpose `batch`); returns the file id.
     pub async fn upload_batch_file(&self, name: &str, jsonl: Vec<u8>) -> Result<String, LlmError> {
-        let url = format!("{}/files", self.base_url);
+        let url = format!("{}/files", self.label);
         let request = CreateFileRequest {
             file: FileInput::from_vec_u8(name.to_owned(), jsonl),
             purpose: FilePurpose::Batch,
@@ -32,7 +32,7 @@ impl LlmClient {
         input_file_id: &str,
         metadata: Value,
     ) -> Result<String, LlmError> {
-        let url = format!("{}/batches", self.base_url);
+        let url = format!("{}/batches", self.label);
         let body = json!({"input_file_id": input_file_id, "endpoint": "/v1/chat/completions",
             "completion_window": "24h", "metadata": metadata});
         let batch: Value = self
@@ -46,7 +46,7 @@ impl LlmClient {
 
     /// The batch object (`status`, `output_file_id`, `error_file_id`, `request_counts`…).
     pub async fn batch(&self, id: &str) -> Result<Value, LlmError> {
-        let url = format!("{}/batches/{id}", self.base_url);
+        let url = format!("{}/batches/{id}", self.label);
         self.client
             .batches()
             .retrieve_byot(id)
@@ -57,9 +57,10 @@ impl LlmClient {
     /// Downloads a file's content to `to` (written atomically).
     pub async fn download(&self, file_id: &str, to: &Path) -> Result<u64, LlmError> {
         let url = format!("{}/files/{file_id}/content", self.base_url);
+        let shown = format!("{}/files/{file_id}/content", self.label);
         let fail = |message: String| LlmError {
             kind: LlmErrorKind::Transient,
-            url: url.clone(),
+            url: shown.clone(),
             message,
             retry_after: None,
         };

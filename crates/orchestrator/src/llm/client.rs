@@ -25,7 +25,7 @@ pub struct LlmClient {
     pub(super) http: reqwest::Client,
     pub(super) base_url: String,
     /// `base_url` with any password hidden: what logs, `check` and reports show.
-    label: String,
+    pub(super) label: String,
     pub(super) extra_body: Value,
     pub(super) retry: RetryPolicy,
     pub(super) limits: Limits,
@@ -73,7 +73,7 @@ impl LlmClient {
             .build()
             .map_err(|e| LlmError {
                 kind: LlmErrorKind::Fatal,
-                url: base_url.clone(),
+                url: paperbrief_core::config::redact_url(&base_url),
                 message: format!("cannot build the HTTP client: {e}"),
                 retry_after: None,
             })?;
@@ -143,7 +143,7 @@ impl LlmClient {
     /// One request, no retry, no limits (the caller holds a slot): the answer, with the
     /// in-flight limit adapted to it.
     pub async fn send(&self, body: &Value) -> Result<ChatReply, LlmError> {
-        let url = format!("{}/chat/completions", self.base_url);
+        let url = format!("{}/chat/completions", self.label);
         self.requests.fetch_add(1, Ordering::Relaxed);
         let answer = self
             .client

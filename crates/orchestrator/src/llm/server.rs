@@ -44,7 +44,7 @@ impl LlmClient {
     /// `GET /v1/models`: 503s while a model loads are retried like any call; refused
     /// connections only for `llm.connect_wait_secs`.
     pub async fn models(&self) -> Result<Vec<ModelInfo>, LlmError> {
-        let url = format!("{}/models", self.base_url);
+        let url = format!("{}/models", self.label);
         let started = Instant::now();
         let list: Value = self
             .retry

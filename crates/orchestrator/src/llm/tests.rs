@@ -282,7 +282,8 @@ fn extra_body_merges_recursively_and_wins() {
 
 #[tokio::test]
 async fn a_password_in_the_base_url_is_never_in_the_recorded_endpoint() {
-    let server = MockServer::start().await;
+    // Its own server (not from the pool), so dropping it closes the port.
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/v1/chat/completions"))
         .respond_with(ResponseTemplate::new(200).set_body_json(completion("答", "stop")))
@@ -292,6 +293,10 @@ async fn a_password_in_the_base_url_is_never_in_the_recorded_endpoint() {
     let config = ConfigBuilder::new()
         .set("llm.base_url", &format!("{url}/v1"), "test")
         .unwrap()
+        .set("llm.max_attempts", "1", "test")
+        .unwrap()
+        .set("llm.connect_wait_secs", "0", "test")
+        .unwrap()
         .build()
         .unwrap();
     let client = LlmClient::new(&config, None).unwrap();
@@ -300,4 +305,9 @@ async fn a_password_in_the_base_url_is_never_in_the_recorded_endpoint() {
     assert!(!endpoint.contains("s3cret"), "{endpoint}");
     assert!(endpoint.contains("bot:***@"), "{endpoint}");
     assert!(!client.label().contains("s3cret"));
+    // An error names the URL it failed on: without the password too.
+    drop(server);
+    let (failed, _) = ask(&client, "m").await;
+    let e = failed.unwrap_err();
+    assert!(!format!("{e} {}", e.url).contains("s3cret"), "{e}");
 }
