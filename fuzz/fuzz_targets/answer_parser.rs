@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use paperbrief_prompt::{AnswerFormat, Brief, Grounding, ParseOptions};
+use paperbrief_core::{AnswerFormat, Brief, Grounding, ParseOptions};
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);

@@ -3,9 +3,9 @@
 
 use anyhow::{Context, Result};
 use paperbrief_core::fs::{Visibility, atomic_write};
+use paperbrief_llm::api_key_from_env;
 use paperbrief_orchestrator::Services;
 use paperbrief_orchestrator::batch::{self, Collected, Exported, Imported};
-use paperbrief_orchestrator::llm::api_key_from_env;
 
 use super::Outcome;
 use crate::args::{BatchCommand, BatchExportArgs, BatchImportArgs, GlobalArgs};

@@ -1,9 +1,9 @@
 //! `paperbrief check`: each line says ok or what to fix.
 
 use anyhow::Result;
+use paperbrief_llm::api_key_from_env;
 use paperbrief_orchestrator::Services;
 use paperbrief_orchestrator::check::{Status, check};
-use paperbrief_orchestrator::llm::api_key_from_env;
 
 use super::Outcome;
 use crate::args::GlobalArgs;

@@ -3,9 +3,9 @@
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
+use paperbrief_llm::api_key_from_env;
 use paperbrief_orchestrator::Services;
 use paperbrief_orchestrator::digest::{DigestOptions, digest};
-use paperbrief_orchestrator::llm::api_key_from_env;
 use paperbrief_orchestrator::progress::LogLines;
 
 use super::Outcome;

@@ -1,8 +1,8 @@
 //! `paperbrief paper`: re-summarise one paper.
 
 use anyhow::Result;
+use paperbrief_llm::api_key_from_env;
 use paperbrief_orchestrator::Services;
-use paperbrief_orchestrator::llm::api_key_from_env;
 use paperbrief_orchestrator::regenerate::{Regenerated, regenerate};
 use paperbrief_report::{Outcome as EntryOutcome, render_entry};
 

@@ -4,9 +4,9 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use paperbrief_core::ArxivId;
+use paperbrief_core::{Brief, Grounding};
 use paperbrief_fetch::Sources;
 use paperbrief_fetch::extract::{Parsed, parse_document};
-use paperbrief_prompt::{Brief, Grounding};
 
 use super::Outcome;
 use crate::args::{GlobalArgs, ParseBriefArgs};

@@ -2,8 +2,8 @@
 
 use anyhow::Result;
 use paperbrief_core::ArxivId;
+use paperbrief_llm::api_key_from_env;
 use paperbrief_orchestrator::Services;
-use paperbrief_orchestrator::llm::api_key_from_env;
 use paperbrief_orchestrator::preview::plan_prompt;
 use paperbrief_prompt::tokens::count_message;
 

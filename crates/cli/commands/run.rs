@@ -6,9 +6,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result};
 use paperbrief_core::ReportDate;
+use paperbrief_llm::api_key_from_env;
 use paperbrief_orchestrator::preview::DryRun;
 use paperbrief_orchestrator::progress::{Bars, LogLines, Progress};
-use paperbrief_orchestrator::{RunOptions, RunResult, Services, Written, llm::api_key_from_env};
+use paperbrief_orchestrator::{RunOptions, RunResult, Services, Written};
 use paperbrief_report::{DailyReport, Outcome as EntryOutcome};
 
 use super::Outcome;

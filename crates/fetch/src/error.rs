@@ -90,6 +90,9 @@ pub enum FetchError {
         /// Why each source failed, in the order they were tried.
         reasons: Vec<String>,
     },
+    /// The HTTP client could not be built.
+    #[error(transparent)]
+    Http(#[from] paperbrief_http::HttpError),
 }
 
 fn retry_after_note(ra: Option<Duration>) -> String {
@@ -137,15 +140,7 @@ impl FetchError {
     }
 }
 
-/// Errors a [`crate::RetryPolicy`] can classify.
-pub trait Transient {
-    /// See [`FetchError::is_transient`].
-    fn is_transient(&self) -> bool;
-    /// See [`FetchError::retry_after`].
-    fn retry_after(&self) -> Option<Duration>;
-}
-
-impl Transient for FetchError {
+impl paperbrief_http::Transient for FetchError {
     fn is_transient(&self) -> bool {
         FetchError::is_transient(self)
     }

@@ -5,27 +5,22 @@
 use std::collections::HashSet;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use governor::Quota;
 use paperbrief_core::Config;
-use reqwest::header::{HeaderMap, RETRY_AFTER};
 use url::Url;
 
 use crate::error::{FetchError, TransportKind};
-use crate::pace::KeyedGate;
-use crate::retry::RetryPolicy;
+use paperbrief_http::pace::KeyedGate;
+use paperbrief_http::{ClientSettings, RetryPolicy, retry_after};
 
 /// Everything the client needs, usually built from [`Config`] with [`HttpSettings::from_config`].
 #[derive(Debug, Clone)]
 pub struct HttpSettings {
-    /// The User-Agent header.
-    pub user_agent: String,
-    /// Whole-request timeout.
-    pub timeout: Duration,
-    /// Connect timeout.
-    pub connect_timeout: Duration,
+    /// User-Agent and timeouts.
+    pub client: ClientSettings,
     /// Bodies larger than this are refused while streaming.
     pub max_body_bytes: u64,
     /// Retries of transient failures.
@@ -45,15 +40,9 @@ impl HttpSettings {
             .filter_map(|u| Url::parse(u).ok().and_then(|u| host_key(&u)))
             .collect();
         Self {
-            user_agent: config.user_agent(),
-            timeout: Duration::from_secs(s.timeout_secs.get()),
-            connect_timeout: Duration::from_secs(s.connect_timeout_secs.get()),
+            client: ClientSettings::sources(config),
             max_body_bytes: s.max_page_bytes.get(),
-            retry: RetryPolicy {
-                max_attempts: s.max_attempts.get(),
-                base_delay: Duration::from_millis(s.retry_base_delay_ms),
-                max_delay: Duration::from_secs(s.retry_max_delay_secs),
-            },
+            retry: RetryPolicy::sources(config),
             pace_interval: Duration::from_millis(s.arxiv_min_interval_ms),
             paced_hosts,
         }
@@ -89,16 +78,7 @@ pub struct HttpClient {
 impl HttpClient {
     /// Builds the client; fails only if the TLS backend cannot start.
     pub fn new(settings: HttpSettings) -> Result<Self, FetchError> {
-        let client = reqwest::Client::builder()
-            .user_agent(settings.user_agent.clone())
-            .timeout(settings.timeout)
-            .connect_timeout(settings.connect_timeout)
-            .build()
-            .map_err(|source| FetchError::Transport {
-                url: String::new(),
-                kind: TransportKind::Other,
-                source,
-            })?;
+        let client = settings.client.build()?;
         let pacer = pace_quota(settings.pace_interval).map(KeyedGate::new);
         Ok(Self {
             client,
@@ -215,19 +195,6 @@ fn classify(e: &reqwest::Error) -> TransportKind {
     }
 }
 
-/// Parses `Retry-After` as seconds or as an HTTP date.
-pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let at = httpdate::parse_http_date(value).ok()?;
-    Some(
-        at.duration_since(SystemTime::now())
-            .unwrap_or(Duration::ZERO),
-    )
-}
-
 /// Joins a configured base URL with a path (and keeps any path prefix of the base, so a
 /// mirror at `https://host/hf/` works).
 pub fn join(base: &str, path: &str) -> Result<Url, FetchError> {
@@ -264,21 +231,5 @@ mod tests {
             "http://h/m/html/2602.07040"
         );
         assert!(join("not a url", "x").is_err());
-    }
-
-    #[test]
-    fn retry_after_reads_seconds_and_dates() {
-        let mut h = HeaderMap::new();
-        h.insert(RETRY_AFTER, "7".parse().unwrap());
-        assert_eq!(retry_after(&h), Some(Duration::from_secs(7)));
-        let later = SystemTime::now() + Duration::from_secs(120);
-        h.insert(RETRY_AFTER, httpdate::fmt_http_date(later).parse().unwrap());
-        let d = retry_after(&h).unwrap();
-        assert!(
-            d > Duration::from_secs(100) && d <= Duration::from_secs(120),
-            "{d:?}"
-        );
-        h.insert(RETRY_AFTER, "soon".parse().unwrap());
-        assert_eq!(retry_after(&h), None);
     }
 }

@@ -15,14 +15,11 @@ pub mod error;
 pub mod extract;
 pub mod hf;
 pub mod http;
-pub mod pace;
-pub mod retry;
 pub mod sources;
 
 pub use arxiv::{ArxivClient, Fallback, FetchOutcome, Origin};
 pub use cache::{Cache, resolve_cache_dir};
-pub use error::{FetchError, Transient};
+pub use error::FetchError;
 pub use hf::{DailyList, HfClient};
-pub use http::{HttpClient, HttpSettings, retry_after};
-pub use retry::RetryPolicy;
+pub use http::{HttpClient, HttpSettings};
 pub use sources::Sources;

@@ -2,8 +2,8 @@
 //! upvote order with their one-sentence contribution and links — to the paper's anchor on the
 //! site when `[site] base_url` is set, else to its Hugging Face page.
 
+use paperbrief_core::SectionName;
 use paperbrief_core::SourceKind;
-use paperbrief_prompt::SectionName;
 use paperbrief_report::{DailyReport, Outcome};
 use serde::Serialize;
 

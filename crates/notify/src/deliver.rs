@@ -5,7 +5,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use paperbrief_core::{ChannelKind, NotifyChannel};
-use paperbrief_fetch::RetryPolicy;
+use paperbrief_http::RetryPolicy;
 
 use crate::briefing::Briefing;
 use crate::email;
@@ -147,7 +147,7 @@ async fn post(
             )
         })?;
     let status = response.status().as_u16();
-    let retry_after = paperbrief_fetch::retry_after(response.headers());
+    let retry_after = paperbrief_http::retry_after(response.headers());
     let text = response.text().await.unwrap_or_default();
     let verdict = match d.channel.kind {
         ChannelKind::Telegram if status != 429 && (200..300).contains(&status) => {

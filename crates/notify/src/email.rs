@@ -8,7 +8,7 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use paperbrief_core::NotifyChannel;
-use paperbrief_prompt::SectionName;
+use paperbrief_core::SectionName;
 use paperbrief_report::Outcome;
 
 use crate::briefing::Briefing;
@@ -48,7 +48,7 @@ pub fn parts(b: &Briefing) -> (String, String, String) {
                     html.push_str(&format!(
                         "<h3>{}</h3>{}",
                         name.zh(),
-                        paperbrief_site::html::markdown(content)
+                        paperbrief_report::html::markdown(content)
                     ));
                 }
             }
@@ -78,7 +78,7 @@ pub fn parts(b: &Briefing) -> (String, String, String) {
     }
     let html = format!(
         "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"></head><body>{}</body></html>",
-        paperbrief_site::html::clean(&html)
+        paperbrief_report::html::clean(&html)
     );
     (subject, text, html)
 }

@@ -44,7 +44,7 @@ impl NotifyError {
     }
 }
 
-impl paperbrief_fetch::Transient for NotifyError {
+impl paperbrief_http::Transient for NotifyError {
     fn is_transient(&self) -> bool {
         self.transient
     }

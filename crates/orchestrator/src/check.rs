@@ -5,9 +5,9 @@ use std::time::Instant;
 
 use paperbrief_core::ReportDate;
 
-use crate::llm::{ChatRequest, LlmClient, Message};
 use crate::services::Services;
 use crate::setup::{ModelSetup, calibrate, resolve_model_from};
+use paperbrief_llm::{ChatRequest, LlmClient, Message};
 
 /// How a check went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

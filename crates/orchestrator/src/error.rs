@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use paperbrief_core::{ArxivId, ReportDate};
 
-use crate::llm::LlmError;
+use paperbrief_llm::LlmError;
 
 /// What ends a run, a regeneration or a check before it can do its work.
 #[derive(Debug, thiserror::Error)]

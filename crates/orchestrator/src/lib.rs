@@ -9,17 +9,15 @@
 //! [`day::Day`] is the one home of the day (its whole list, the versions resolved, the earlier
 //! report, and the report this run writes); [`reading::Reader`] reads papers through the store
 //! and heals transient fallbacks; [`planning::Planner`] plans every prompt; [`summarize`] talks
-//! to an [`backend::LlmBackend`] — the OpenAI-compatible [`llm::LlmClient`] — and never knows
+//! to an [`paperbrief_llm::LlmBackend`] — the OpenAI-compatible [`paperbrief_llm::LlmClient`] — and never knows
 //! which; [`run`], [`regenerate`], [`preview`] and [`check`] are the commands. One paper failing
 //! never stops the others: it becomes that paper's entry.
 
-pub mod backend;
 pub mod batch;
 pub mod check;
 pub mod day;
 pub mod digest;
 pub mod error;
-pub mod llm;
 mod paper;
 mod pipeline;
 pub mod planning;

@@ -5,14 +5,13 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use paperbrief_core::AnswerFormat;
 use paperbrief_core::{Config, OutputMode, PaperRef, SourceDoc};
-use paperbrief_prompt::{
-    AnswerFormat, Budget, PromptError, RenderedPrompt, Template, render_prompt_for,
-};
+use paperbrief_prompt::{Budget, PromptError, RenderedPrompt, Template, render_prompt_for};
 
 use crate::error::OrchestratorError;
-use crate::llm::Message;
 use crate::setup::ModelSetup;
+use paperbrief_llm::Message;
 
 /// Renders prompts: the template, the answer format and the budget settings of `[llm]` and
 /// `[prompt]`.

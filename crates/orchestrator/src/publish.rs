@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use paperbrief_core::{Config, NotifyChannel};
-use paperbrief_fetch::RetryPolicy;
+use paperbrief_http::RetryPolicy;
 use paperbrief_notify::{Briefing, Delivered, Delivery, deliver};
 use paperbrief_report::{DailyReport, ReportKey, ReportPaths};
 use paperbrief_site::{BuildSummary, Site, SiteSettings};
@@ -150,16 +150,11 @@ async fn send_one(
         return ChannelOutcome::AlreadySent(sent.at);
     }
     let env = |name: &str| std::env::var(name).ok();
-    let s = &config.sources;
     let delivery = Delivery {
         channel,
         env: &env,
         http,
-        retry: RetryPolicy {
-            max_attempts: s.max_attempts.get(),
-            base_delay: Duration::from_millis(s.retry_base_delay_ms),
-            max_delay: Duration::from_secs(s.retry_max_delay_secs),
-        },
+        retry: RetryPolicy::sources(config),
     };
     match deliver(&delivery, briefing).await {
         Ok(sent) => {

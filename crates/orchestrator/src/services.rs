@@ -9,15 +9,15 @@ use paperbrief_fetch::extract::AbstractInfo;
 use paperbrief_fetch::{Sources, resolve_cache_dir};
 use paperbrief_report::ReportPaths;
 
-use crate::backend::LlmBackend;
 use crate::error::OrchestratorError;
-use crate::llm::{Concurrency, LlmClient, LlmError, Pool, Rates};
 use crate::paper::{BriefKeys, Job, Worker};
 use crate::planning::Planner;
 use crate::reading::Reader;
 use crate::setup::{ModelSetup, calibrate, resolve_all};
 use crate::store::Store;
 use crate::summarize::{AnswerSettings, Summarizer};
+use paperbrief_llm::LlmBackend;
+use paperbrief_llm::{Concurrency, LlmClient, LlmError, Pool, Rates};
 
 /// The model a run asks, or why it cannot and the name its stored briefs are keyed by.
 #[derive(Debug)]
@@ -249,11 +249,7 @@ fn backend(config: &Config, api_key: Option<String>) -> Result<Backend, LlmError
             key,
         )?));
     }
-    let retry = paperbrief_fetch::RetryPolicy {
-        max_attempts: llm.max_attempts.get(),
-        base_delay: std::time::Duration::from_millis(llm.retry_base_delay_ms),
-        max_delay: std::time::Duration::from_secs(config.sources.retry_max_delay_secs),
-    };
+    let retry = paperbrief_http::RetryPolicy::llm(config);
     let pool = Arc::new(Pool::new(clients.clone(), rates, retry, wake));
     Ok((clients, pool))
 }

@@ -8,8 +8,8 @@ use paperbrief_core::config::LlmConfig;
 use paperbrief_core::{ArxivId, SourceDoc, SourceKind};
 
 use crate::error::OrchestratorError;
-use crate::llm::{LlmClient, LlmError, LlmErrorKind, ModelInfo};
 use crate::planning::{Planner, messages};
+use paperbrief_llm::{LlmClient, LlmError, LlmErrorKind, ModelInfo};
 
 /// The context assumed when neither the server nor the configuration says.
 pub const FALLBACK_CONTEXT: u32 = 32_768;

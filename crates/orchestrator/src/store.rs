@@ -74,7 +74,7 @@ pub struct StoredBrief {
     /// The model's accepted answer, as it came.
     pub raw_answer: String,
     /// The parsed brief.
-    pub brief: paperbrief_prompt::Brief,
+    pub brief: paperbrief_core::Brief,
     /// How it was made.
     pub provenance: Provenance,
 }

@@ -6,15 +6,16 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use paperbrief_core::{AnswerError, Brief};
 use paperbrief_core::{PaperRef, SourceDoc};
 use paperbrief_prompt::tokens::count_message;
-use paperbrief_prompt::{AnswerError, Brief, Budget, ContextOverflow, RenderedPrompt};
+use paperbrief_prompt::{Budget, ContextOverflow, RenderedPrompt};
 use paperbrief_report::{Failure, Provenance, Stage};
 
-use crate::backend::LlmBackend;
-use crate::llm::{ChatReply, ChatRequest, LlmError, LlmErrorKind, Message, Usage};
 use crate::planning::{Planner, messages};
 use crate::setup::ModelSetup;
+use paperbrief_llm::LlmBackend;
+use paperbrief_llm::{ChatReply, ChatRequest, LlmError, LlmErrorKind, Message, Usage};
 
 /// Context-length rejections answered with a stricter budget before giving up.
 const OVERFLOW_RETRIES: u32 = 2;

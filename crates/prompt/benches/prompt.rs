@@ -7,7 +7,8 @@ use std::path::PathBuf;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use paperbrief_core::{ArxivId, Section, SourceDoc, SourceKind};
-use paperbrief_prompt::{Brief, Budget, Grounding, Template, render_prompt};
+use paperbrief_core::{Brief, Grounding};
+use paperbrief_prompt::{Budget, Template, render_prompt};
 
 /// The example report's 34 briefs when `../shared/spec` is there, else a built-in answer.
 fn answers() -> Vec<String> {
@@ -94,7 +95,7 @@ fn benches(c: &mut Criterion) {
                 .iter()
                 .map(|b| {
                     grounding
-                        .unsupported(b.section(paperbrief_prompt::SectionName::Results))
+                        .unsupported(b.section(paperbrief_core::SectionName::Results))
                         .len()
                 })
                 .sum::<usize>()

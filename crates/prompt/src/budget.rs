@@ -1,13 +1,13 @@
 //! The token budget, and fitting a paper into it by cutting by priority.
 
-use paperbrief_core::{PaperRef, SourceDoc, SourceKind};
+use paperbrief_core::{Cut, CutReason, PaperRef, SourceDoc, SourceKind};
 use serde::{Deserialize, Serialize};
 
 use crate::body::{self, Kind, Piece, Role, Unit};
-use crate::brief::AnswerFormat;
 use crate::error::PromptError;
 use crate::template::{LinkVars, PaperVars, PromptVars, Template};
 use crate::tokens::count_message;
+use paperbrief_core::brief::AnswerFormat;
 
 /// How many tokens the prompt may use.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -118,31 +118,6 @@ pub struct ContextOverflow {
     pub limit: usize,
     /// The tokens it counted for the request.
     pub requested: usize,
-}
-
-/// Why part of a paper was left out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CutReason {
-    /// Appendices go first.
-    Appendix,
-    /// Then related work.
-    RelatedWork,
-    /// Then the longest sections lose paragraphs from their ends.
-    Trimmed,
-}
-
-/// One section that was dropped or shortened.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Cut {
-    /// Its heading.
-    pub section: String,
-    /// Tokens before.
-    pub tokens_before: usize,
-    /// Tokens after (0 when dropped).
-    pub tokens_after: usize,
-    /// Why.
-    pub reason: CutReason,
 }
 
 /// A prompt ready to send, with what it cost and what was left out.

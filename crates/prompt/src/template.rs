@@ -94,7 +94,10 @@ impl Template {
         }
         drop(template);
         Ok(Self {
-            id: format!("{name}@{}", &crate::hex_sha256(source.as_bytes())[..12]),
+            id: format!(
+                "{name}@{}",
+                &paperbrief_core::hash::hex_sha256(source.as_bytes())[..12]
+            ),
             name: name.to_owned(),
             env,
         })

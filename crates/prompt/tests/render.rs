@@ -2,11 +2,12 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
+use paperbrief_core::CutReason;
 use paperbrief_core::{
     ArxivId, Caption, PaperRef, ReportDate, Section, SourceDoc, SourceKind, Table,
 };
 use paperbrief_prompt::tokens::count_message;
-use paperbrief_prompt::{Budget, ContextOverflow, CutReason, PromptError, Template, render_prompt};
+use paperbrief_prompt::{Budget, ContextOverflow, PromptError, Template, render_prompt};
 use proptest::prelude::*;
 
 fn section(heading: &str, level: u8, text: &str, appendix: bool) -> Section {

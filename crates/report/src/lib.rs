@@ -8,6 +8,7 @@
 //! stages read reports through this crate alone, never through the orchestrator.
 
 pub mod error;
+pub mod html;
 pub mod markdown;
 pub mod model;
 pub mod paths;

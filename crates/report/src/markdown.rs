@@ -110,7 +110,7 @@ fn links(p: &paperbrief_core::PaperRef) -> String {
 
 /// The five sections in their canonical headings, each followed by a note naming the numbers it
 /// quotes that the paper does not contain.
-fn render_brief(brief: &paperbrief_prompt::Brief) -> String {
+fn render_brief(brief: &paperbrief_core::Brief) -> String {
     let mut out = String::new();
     for (i, (name, content)) in brief.sections.iter().enumerate() {
         if i > 0 {

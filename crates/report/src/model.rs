@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use paperbrief_core::{ArxivId, OutputMode, PaperRef, Period, ReportDate, SkippedItem, SourceKind};
-use paperbrief_prompt::{Brief, Cut};
+use paperbrief_core::{Brief, Cut};
 use serde::{Deserialize, Serialize};
 
 /// The JSON schema version of [`DailyReport`]. Version 2 added pending entries, skipped list

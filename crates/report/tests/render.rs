@@ -4,8 +4,8 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
+use paperbrief_core::Brief;
 use paperbrief_core::{ArxivId, OutputMode, PaperRef, ReportDate, SkippedItem, SourceKind};
-use paperbrief_prompt::Brief;
 use paperbrief_report::{
     DailyReport, Entry, Failure, Outcome, Provenance, ReportPaths, SourceInfo, Stage,
     render_markdown,
@@ -63,7 +63,7 @@ fn report() -> DailyReport {
     odd.github_repo = Some("https://e.org/a b(c)<x>".into());
     let mut grounded = ok(BRIEF);
     if let Outcome::Ok { brief, .. } = &mut grounded {
-        brief.check_grounding(&paperbrief_prompt::Grounding::new("accuracy rises 12.5%"));
+        brief.check_grounding(&paperbrief_core::Grounding::new("accuracy rises 12.5%"));
     }
     r.entries = vec![
         Entry {

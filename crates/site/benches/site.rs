@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use paperbrief_core::{ArxivId, PaperRef, ReportDate, SourceKind};
-use paperbrief_prompt::{Brief, Grounding};
+use paperbrief_core::{Brief, Grounding};
 use paperbrief_report::{DailyReport, Entry, Outcome, ReportKey, ReportPaths, SourceInfo};
 use paperbrief_site::{Site, SiteSettings};
 

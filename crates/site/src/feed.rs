@@ -7,9 +7,9 @@ use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Person, Text};
 use chrono::{TimeZone, Utc};
 use paperbrief_report::{DailyReport, Outcome};
 
-use crate::html;
 use crate::settings::SiteSettings;
 use crate::view::{ArticleView, key_of, page_name};
+use paperbrief_report::html;
 
 /// The feed of `reports` (newest last or first: it sorts them itself).
 pub fn feed(reports: &[DailyReport], settings: &SiteSettings) -> String {

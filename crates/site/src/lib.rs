@@ -10,7 +10,6 @@
 pub mod build;
 pub mod error;
 pub mod feed;
-pub mod html;
 pub mod settings;
 mod templates;
 mod view;

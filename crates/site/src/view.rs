@@ -1,11 +1,11 @@
 //! What the templates see of a report: plain values, untrusted text left for the template engine
 //! to escape, Markdown rendered and sanitised, links only where they are `http(s)`.
 
-use paperbrief_prompt::Brief;
+use paperbrief_core::Brief;
 use paperbrief_report::{DailyReport, Entry, Outcome, ReportKey};
 use serde::Serialize;
 
-use crate::html;
+use paperbrief_report::html;
 
 /// A page's file name: `2026-02-10.html`, `2026-W07.html`, `2026-02.html`.
 pub(crate) fn page_name(key: ReportKey) -> String {

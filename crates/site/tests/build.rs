@@ -8,7 +8,7 @@ use std::path::Path;
 
 use base64::Engine as _;
 use paperbrief_core::{ArxivId, PaperRef, Period, ReportDate, SourceKind};
-use paperbrief_prompt::{Brief, Grounding};
+use paperbrief_core::{Brief, Grounding};
 use paperbrief_report::{
     DailyReport, Entry, Failure, Outcome, Provenance, ReportKey, ReportPaths, SourceInfo, Stage,
 };

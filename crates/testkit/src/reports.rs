@@ -1,7 +1,7 @@
 //! Reports made up for tests and benchmarks: a busy day of papers with briefs.
 
+use paperbrief_core::Brief;
 use paperbrief_core::{ArxivId, OutputMode, PaperRef, ReportDate};
-use paperbrief_prompt::Brief;
 use paperbrief_report::{DailyReport, Entry, Outcome, Provenance};
 
 /// A provenance that says nothing in particular.
@@ -61,7 +61,7 @@ pub fn busy_day(date: &str, papers: u32) -> DailyReport {
 /// model's answer).
 pub fn example_briefs() -> Vec<(String, String)> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../prompt/tests/fixtures/example-briefs.md");
+        .join("../core/tests/fixtures/example-briefs.md");
     #[allow(clippy::expect_used)]
     let text = std::fs::read_to_string(&path).expect("the prompt crate's example briefs");
     text.split("\n============================================================\n")

@@ -14,13 +14,13 @@ use serde::Deserialize;
 use super::{Manifest, ManifestEntry};
 use crate::day::Day;
 use crate::error::OrchestratorError;
-use crate::llm::{ChatReply, WireResponse, reply};
 use crate::paper::BriefKeys;
 use crate::publish::{Published, write_and_publish};
 use crate::run::stored_entries;
 use crate::services::Services;
 use crate::store::StoredBrief;
 use crate::summarize::Answer;
+use paperbrief_llm::{ChatReply, reply_from_json};
 
 /// A result that was not imported, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -214,9 +214,7 @@ async fn accept(
                 .to_owned(),
         );
     }
-    let wire: WireResponse = serde_json::from_value(response.body.clone())
-        .map_err(|e| format!("the body is not a chat completion: {e}"))?;
-    let answer = reply("batch", wire).map_err(|e| e.message)?;
+    let answer = reply_from_json("batch", &response.body).map_err(|e| e.message)?;
     let source = services
         .store()
         .source(&entry.id)

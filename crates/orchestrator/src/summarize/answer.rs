@@ -1,8 +1,8 @@
 //! What is done with a model's answer wherever it came from — a run's reply or a line of batch
 //! results: parsed under the run's options, its numbers checked against what the model was shown.
 
+use paperbrief_core::{AnswerError, AnswerFormat, Brief, Grounding, ParseOptions, json_schema};
 use paperbrief_core::{Config, SourceDoc};
-use paperbrief_prompt::{AnswerError, AnswerFormat, Brief, Grounding, ParseOptions, json_schema};
 
 /// How answers are asked for and judged: `[llm]` and `[prompt]` settings `summarize` needs.
 #[derive(Debug, Clone, Copy, PartialEq)]

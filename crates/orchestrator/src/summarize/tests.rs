@@ -7,7 +7,7 @@ use paperbrief_core::{ArxivId, ConfigBuilder, Section, SourceDoc, SourceKind};
 use paperbrief_prompt::ContextOverflow;
 
 use super::*;
-use crate::backend::ChatOutcome;
+use paperbrief_llm::ChatOutcome;
 
 /// Answers from a script, one per request, and keeps every request.
 #[derive(Debug, Default)]

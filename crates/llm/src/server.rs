@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use super::{LlmClient, LlmError, LlmErrorKind, Message, ModelInfo};
-use paperbrief_fetch::Transient;
+use paperbrief_http::Transient;
 
 /// llama.cpp's description of its slots.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

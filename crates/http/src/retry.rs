@@ -5,7 +5,16 @@ use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
 
-use crate::error::Transient;
+use paperbrief_core::Config;
+
+/// Errors a [`RetryPolicy`] can classify.
+pub trait Transient {
+    /// Whether trying again later may succeed (a 429 or 5xx answer, a timeout, a refused
+    /// connection, a truncated body).
+    fn is_transient(&self) -> bool;
+    /// The server's requested wait before the next attempt, if any.
+    fn retry_after(&self) -> Option<Duration>;
+}
 
 /// How often and how patiently to retry a transient failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +34,28 @@ impl RetryPolicy {
         base_delay: Duration::ZERO,
         max_delay: Duration::ZERO,
     };
+
+    /// The policy for upstream sources and chat webhooks (`[sources] max_attempts`,
+    /// `retry_base_delay_ms`, `retry_max_delay_secs`).
+    pub fn sources(config: &Config) -> Self {
+        let s = &config.sources;
+        Self {
+            max_attempts: s.max_attempts.get(),
+            base_delay: Duration::from_millis(s.retry_base_delay_ms),
+            max_delay: Duration::from_secs(s.retry_max_delay_secs),
+        }
+    }
+
+    /// The policy for model requests (`[llm] max_attempts`, `retry_base_delay_ms`; the
+    /// longest wait is the sources').
+    pub fn llm(config: &Config) -> Self {
+        let l = &config.llm;
+        Self {
+            max_attempts: l.max_attempts.get(),
+            base_delay: Duration::from_millis(l.retry_base_delay_ms),
+            max_delay: Duration::from_secs(config.sources.retry_max_delay_secs),
+        }
+    }
 
     fn backoff(&self) -> ExponentialBuilder {
         ExponentialBuilder::default()

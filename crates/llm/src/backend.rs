@@ -4,8 +4,7 @@
 
 use futures::future::BoxFuture;
 
-pub use crate::llm::ChatOutcome;
-use crate::llm::{ChatRequest, LlmClient, Message};
+use crate::{ChatOutcome, ChatRequest, LlmClient, Message};
 
 /// Something that answers chat completions.
 pub trait LlmBackend: Send + Sync + std::fmt::Debug {

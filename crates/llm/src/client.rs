@@ -9,14 +9,12 @@ use std::time::Duration;
 use async_openai::Client;
 use async_openai::config::OpenAIConfig;
 use paperbrief_core::Config;
-use paperbrief_fetch::RetryPolicy;
+use paperbrief_http::{ClientSettings, RetryPolicy};
 use serde_json::{Value, json};
 
 use super::limits::{Limits, Rates};
-use super::{
-    ChatOutcome, ChatReply, ChatRequest, Concurrency, LlmError, LlmErrorKind, PLACEHOLDER_KEY,
-    WireResponse, merge, reply, transport,
-};
+use super::{ChatOutcome, ChatReply, ChatRequest, Concurrency, LlmError, LlmErrorKind, transport};
+use crate::chat::{PLACEHOLDER_KEY, WireResponse, merge, reply};
 
 /// The client.
 #[derive(Debug)]
@@ -38,7 +36,7 @@ pub struct LlmClient {
 
 impl LlmClient {
     /// A client for `[llm]`; the key comes from the environment (see
-    /// [`super::api_key_from_env`]). Fails only when the HTTP stack cannot start.
+    /// [`crate::api_key_from_env`]). Fails only when the HTTP stack cannot start.
     pub fn new(config: &Config, api_key: Option<String>) -> Result<Self, LlmError> {
         let limits = Limits::from_config(config);
         Self::build(config, &config.llm.base_url, limits, api_key)
@@ -64,17 +62,12 @@ impl LlmClient {
     ) -> Result<Self, LlmError> {
         let llm = &config.llm;
         let base_url = base_url.trim_end_matches('/').to_owned();
-        let http = reqwest::Client::builder()
-            .user_agent(config.user_agent())
-            .timeout(Duration::from_secs(llm.timeout_secs.get()))
-            .connect_timeout(Duration::from_secs(
-                config.sources.connect_timeout_secs.get(),
-            ))
+        let http = ClientSettings::from_config(config, Duration::from_secs(llm.timeout_secs.get()))
             .build()
             .map_err(|e| LlmError {
                 kind: LlmErrorKind::Fatal,
                 url: paperbrief_core::config::redact_url(&base_url),
-                message: format!("cannot build the HTTP client: {e}"),
+                message: e.to_string(),
                 retry_after: None,
             })?;
         let secret = api_key.filter(|k| !k.trim().is_empty());
@@ -91,11 +84,7 @@ impl LlmClient {
             label: paperbrief_core::config::redact_url(&base_url),
             base_url,
             extra_body,
-            retry: RetryPolicy {
-                max_attempts: llm.max_attempts.get(),
-                base_delay: Duration::from_millis(llm.retry_base_delay_ms),
-                max_delay: Duration::from_secs(config.sources.retry_max_delay_secs),
-            },
+            retry: RetryPolicy::llm(config),
             limits,
             requests: AtomicU64::new(0),
             secret,

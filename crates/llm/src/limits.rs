@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use governor::Quota;
 use paperbrief_core::Config;
-use paperbrief_fetch::pace::Gate;
+use paperbrief_http::pace::Gate;
 
 use super::concurrency::{Concurrency, Slot};
 

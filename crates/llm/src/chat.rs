@@ -1,29 +1,14 @@
-//! The OpenAI-compatible client (async-openai underneath): lists models, sends chat requests
-//! through the [`Limits`] and the retry policy, and reads answers leniently (vLLM's and
-//! llama.cpp's extra fields, `reasoning`/`reasoning_content`, unknown finish reasons).
-
-mod batch_api;
-mod client;
-mod concurrency;
-mod error;
-mod limits;
-mod pool;
-mod server;
-mod transport;
+//! The chat vocabulary every part shares: a request, its messages, the reply and its usage,
+//! the models a server lists, and the lenient reading of a completion's JSON.
 
 use paperbrief_core::env_vars::{OPENAI_API_KEY, PAPERBRIEF_API_KEY};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-pub use client::LlmClient;
-pub use concurrency::Concurrency;
-pub use error::{HttpStatusError, LlmError, LlmErrorKind, ResponseTooLarge};
-pub use limits::{Limits, Rates};
-pub use pool::Pool;
-pub use server::ServerProps;
+use crate::error::{LlmError, LlmErrorKind};
 
 /// The placeholder key sent when none is configured; vLLM without `--api-key` accepts it.
-const PLACEHOLDER_KEY: &str = "EMPTY";
+pub(crate) const PLACEHOLDER_KEY: &str = "EMPTY";
 
 /// The API key from the environment: `PAPERBRIEF_API_KEY`, else `OPENAI_API_KEY`.
 pub fn api_key_from_env() -> Option<String> {
@@ -169,7 +154,7 @@ pub(crate) fn reply(url: &str, wire: WireResponse) -> Result<ChatReply, LlmError
 }
 
 /// Merges `extra` into `body`, objects recursively; `extra` wins.
-pub(super) fn merge(body: &mut Value, extra: &Value) {
+pub(crate) fn merge(body: &mut Value, extra: &Value) {
     let (Some(target), Some(source)) = (body.as_object_mut(), extra.as_object()) else {
         return;
     };
@@ -183,5 +168,14 @@ pub(super) fn merge(body: &mut Value, extra: &Value) {
     }
 }
 
-#[cfg(test)]
-mod tests;
+/// Reads a chat completion's JSON body (as a Batch results file carries it) into its reply;
+/// `url` names where it came from in the error.
+pub fn reply_from_json(url: &str, body: &Value) -> Result<ChatReply, LlmError> {
+    let wire: WireResponse = serde_json::from_value(body.clone()).map_err(|e| LlmError {
+        kind: LlmErrorKind::Fatal,
+        url: url.to_owned(),
+        message: format!("the body is not a chat completion: {e}"),
+        retry_after: None,
+    })?;
+    reply(url, wire)
+}

@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use paperbrief_core::{Config, ConfigBuilder};
-use serde_json::json;
+use serde_json::{Value, json};
+
+use crate::chat::merge;
 use wiremock::matchers::{body_partial_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -106,7 +108,7 @@ async fn without_a_key_the_placeholder_is_sent() {
 
 #[tokio::test]
 async fn a_429_and_a_503_are_retried_and_retry_after_is_read() {
-    // How long the policy waits is proven on a paused clock (paperbrief_fetch::retry); here:
+    // How long the policy waits is proven on a paused clock (paperbrief_http::retry); here:
     // both are retried, and the 429's Retry-After reaches the error the policy sees.
     let server = MockServer::start().await;
     Mock::given(method("POST"))

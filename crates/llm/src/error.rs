@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 use std::time::Duration;
 
 use async_openai::error::OpenAIError;
-use paperbrief_fetch::Transient;
+use paperbrief_http::Transient;
 use paperbrief_prompt::ContextOverflow;
 use regex::Regex;
 use serde::Deserialize;

@@ -54,7 +54,7 @@ impl tower::Service<HttpRequestFactory> for StatusService {
                 return capped(response, max_body).await;
             }
             let status = response.status().as_u16();
-            let retry_after = paperbrief_fetch::retry_after(response.headers());
+            let retry_after = paperbrief_http::retry_after(response.headers());
             let body = read_prefix(response, MAX_ERROR_BODY).await;
             Err(OpenAIError::Boxed(Box::new(HttpStatusError {
                 status,

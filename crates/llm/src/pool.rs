@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
 use futures::future::BoxFuture;
-use paperbrief_fetch::RetryPolicy;
+use paperbrief_http::RetryPolicy;
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
@@ -152,7 +152,7 @@ impl Pool {
                     continue;
                 }
             }
-            if !paperbrief_fetch::Transient::is_transient(&e) || retries + 1 >= budget {
+            if !paperbrief_http::Transient::is_transient(&e) || retries + 1 >= budget {
                 return ChatOutcome {
                     result: Err(e),
                     attempts,
