@@ -24,7 +24,7 @@ pub(crate) async fn run(global: &GlobalArgs, args: &PromptArgs) -> Result<Outcom
                 "fallback": planned.source.fallback, "fallback_transient": planned.source.fallback_transient},
             "model": setup.model,
             "context": setup.context,
-            "context_source": setup.context_source,
+            "context_source": setup.context_source.to_string(),
             "slots": setup.slots,
             "calibration": setup.calibration.map(|c| serde_json::json!({"server": c.server, "estimate": c.estimate})),
             "budget": p.budget,

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use paperbrief_core::fs::{Visibility, atomic_write};
+use paperbrief_core::hash::hex_sha256;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::error::FetchError;
 
@@ -118,16 +118,6 @@ fn decode(raw: &[u8]) -> Option<Entry> {
     let body = raw[nl + 1..].to_vec();
     (body.len() as u64 == meta.len && hex_sha256(&body) == meta.sha256)
         .then_some(Entry { meta, body })
-}
-
-/// Hex sha256 of some bytes.
-pub fn hex_sha256(data: &[u8]) -> String {
-    let digest = Sha256::digest(data);
-    let mut s = String::with_capacity(64);
-    for b in digest {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
 }
 
 /// The cache directory: `[cache] dir` when set, else the platform's cache directory

@@ -5,8 +5,9 @@ use std::time::Instant;
 
 use paperbrief_core::ReportDate;
 
+use crate::planning::calibrate;
 use crate::services::Services;
-use crate::setup::{ModelSetup, calibrate, resolve_model_from};
+use crate::setup::{ModelSetup, resolve_model_from};
 use paperbrief_llm::{ChatRequest, LlmClient, Message};
 
 /// How a check went.

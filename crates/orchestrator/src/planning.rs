@@ -6,12 +6,12 @@ use std::path::Path;
 use std::sync::Arc;
 
 use paperbrief_core::AnswerFormat;
-use paperbrief_core::{Config, OutputMode, PaperRef, SourceDoc};
+use paperbrief_core::{ArxivId, Config, OutputMode, PaperRef, SourceDoc, SourceKind};
 use paperbrief_prompt::{Budget, PromptError, RenderedPrompt, Template, render_prompt_for};
 
 use crate::error::OrchestratorError;
-use crate::setup::ModelSetup;
-use paperbrief_llm::Message;
+use crate::setup::{Calibration, ModelSetup};
+use paperbrief_llm::{LlmClient, Message};
 
 /// Renders prompts: the template, the answer format and the budget settings of `[llm]` and
 /// `[prompt]`.
@@ -106,4 +106,37 @@ pub fn load_template(config: &Config) -> Result<Template, OrchestratorError> {
     let source = std::fs::read_to_string(&path)
         .map_err(|source| OrchestratorError::TemplateFile { path, source })?;
     Ok(Template::from_source(&config.prompt.template, &source)?)
+}
+
+/// Asks the server to count the fixed part of a prompt (the instructions and template around an
+/// empty paper) and records it against our estimate. Servers without `/tokenize` leave the
+/// setup as it is.
+pub async fn calibrate(llm: &LlmClient, planner: &Planner, setup: &mut ModelSetup) {
+    let empty = SourceDoc {
+        kind: SourceKind::Abs,
+        id: calibration_id(),
+        url: String::new(),
+        title: String::new(),
+        authors: Vec::new(),
+        abstract_text: String::new(),
+        sections: Vec::new(),
+        captions: Vec::new(),
+        tables: Vec::new(),
+    };
+    let Ok(prompt) = planner.plan(&empty, None, planner.budget(setup)).await else {
+        return;
+    };
+    if let Some(server) = llm.count_tokens(&setup.model, &messages(&prompt)).await {
+        let calibration = Calibration {
+            server,
+            estimate: prompt.tokens,
+        };
+        tracing::info!(target: "paperbrief::llm", "the server counts {server} tokens for the prompt's fixed part where tiktoken counts {}: budgets leave {} tokens for the difference", prompt.tokens, calibration.overhead());
+        setup.calibration = Some(calibration);
+    }
+}
+
+fn calibration_id() -> ArxivId {
+    #[allow(clippy::expect_used)]
+    ArxivId::parse("0704.0001").expect("a valid id")
 }

@@ -5,10 +5,8 @@
 use std::num::NonZeroU32;
 
 use paperbrief_core::config::LlmConfig;
-use paperbrief_core::{ArxivId, SourceDoc, SourceKind};
 
 use crate::error::OrchestratorError;
-use crate::planning::{Planner, messages};
 use paperbrief_llm::{LlmClient, LlmError, LlmErrorKind, ModelInfo};
 
 /// The context assumed when neither the server nor the configuration says.
@@ -22,13 +20,57 @@ pub struct ModelSetup {
     /// The context one request may use, in the server's tokens.
     pub context: u32,
     /// Where the context came from, for the log and `prompt`.
-    pub context_source: String,
+    pub context_source: ContextSource,
     /// Requests the server runs at once (llama.cpp's `total_slots`), when it says.
     pub slots: Option<u32>,
     /// The tokens of a KV cache the slots share (llama.cpp's `--kv-unified`), when they do.
     pub shared_cache: Option<u32>,
     /// The server's count of the prompt's fixed part against our estimate of it.
     pub calibration: Option<Calibration>,
+}
+
+/// Where the context a request may use came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContextSource {
+    /// What the server says: the field it said it in (vLLM's `max_model_len`, llama.cpp's
+    /// per-slot `n_ctx`).
+    Server(&'static str),
+    /// `llm.max_model_len`, below what the server gives.
+    ConfiguredBelow {
+        /// The server's field.
+        field: &'static str,
+        /// What the server gives.
+        served: u32,
+    },
+    /// `llm.max_model_len`; the server did not say.
+    Configured,
+    /// Nobody said: [`FALLBACK_CONTEXT`].
+    Assumed,
+    /// The smallest context of several endpoints: that endpoint's own source.
+    SmallestOf {
+        /// Where that endpoint's context came from.
+        source: Box<ContextSource>,
+        /// That endpoint (its base URL without a password).
+        endpoint: String,
+    },
+}
+
+impl std::fmt::Display for ContextSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Server(field) => f.write_str(field),
+            Self::ConfiguredBelow { field, served } => {
+                write!(f, "llm.max_model_len (below {field}, {served})")
+            }
+            Self::Configured => f.write_str("llm.max_model_len"),
+            Self::Assumed => {
+                f.write_str("an assumed default: the server did not say; set llm.max_model_len")
+            }
+            Self::SmallestOf { source, endpoint } => {
+                write!(f, "{source} of {endpoint} (the smallest of the endpoints')")
+            }
+        }
+    }
 }
 
 /// How the server counts the fixed part of every prompt (instructions, template) against our
@@ -107,11 +149,10 @@ pub async fn resolve_all(
         let other = resolve_model(client, &pinned).await?;
         if other.context < setup.context {
             setup.context = other.context;
-            setup.context_source = format!(
-                "{} of {} (the smallest of the endpoints')",
-                other.context_source,
-                client.label()
-            );
+            setup.context_source = ContextSource::SmallestOf {
+                source: Box::new(other.context_source),
+                endpoint: client.label().to_owned(),
+            };
         }
         setup.slots = None;
     }
@@ -197,54 +238,18 @@ fn choose_model(
     }
 }
 
-/// Asks the server to count the fixed part of a prompt (the instructions and template around an
-/// empty paper) and records it against our estimate. Servers without `/tokenize` leave the
-/// setup as it is.
-pub async fn calibrate(llm: &LlmClient, planner: &Planner, setup: &mut ModelSetup) {
-    let empty = SourceDoc {
-        kind: SourceKind::Abs,
-        id: calibration_id(),
-        url: String::new(),
-        title: String::new(),
-        authors: Vec::new(),
-        abstract_text: String::new(),
-        sections: Vec::new(),
-        captions: Vec::new(),
-        tables: Vec::new(),
-    };
-    let Ok(prompt) = planner.plan(&empty, None, planner.budget(setup)).await else {
-        return;
-    };
-    if let Some(server) = llm.count_tokens(&setup.model, &messages(&prompt)).await {
-        let calibration = Calibration {
-            server,
-            estimate: prompt.tokens,
-        };
-        tracing::info!(target: "paperbrief::llm", "the server counts {server} tokens for the prompt's fixed part where tiktoken counts {}: budgets leave {} tokens for the difference", prompt.tokens, calibration.overhead());
-        setup.calibration = Some(calibration);
-    }
-}
-
-fn calibration_id() -> ArxivId {
-    #[allow(clippy::expect_used)]
-    ArxivId::parse("0704.0001").expect("a valid id")
-}
-
 /// The context to plan for, and where it came from.
 fn choose_context(
     served: Option<(u32, &'static str)>,
     configured: Option<NonZeroU32>,
-) -> (u32, String) {
+) -> (u32, ContextSource) {
     match (served, configured.map(NonZeroU32::get)) {
-        (Some((s, from)), Some(c)) if c < s => {
-            (c, format!("llm.max_model_len (below {from}, {s})"))
+        (Some((served, field)), Some(c)) if c < served => {
+            (c, ContextSource::ConfiguredBelow { field, served })
         }
-        (Some((s, from)), _) => (s, from.to_owned()),
-        (None, Some(c)) => (c, "llm.max_model_len".to_owned()),
-        (None, None) => (
-            FALLBACK_CONTEXT,
-            "an assumed default: the server did not say; set llm.max_model_len".to_owned(),
-        ),
+        (Some((s, field)), _) => (s, ContextSource::Server(field)),
+        (None, Some(c)) => (c, ContextSource::Configured),
+        (None, None) => (FALLBACK_CONTEXT, ContextSource::Assumed),
     }
 }
 
@@ -257,7 +262,7 @@ mod tests {
         let setup = |context, slots, shared_cache| ModelSetup {
             model: "m".into(),
             context,
-            context_source: String::new(),
+            context_source: ContextSource::Assumed,
             slots,
             shared_cache,
             calibration: None,
@@ -277,6 +282,7 @@ mod tests {
         assert_eq!(choose_context(None, nz(4096)).0, 4096);
         let (n, why) = choose_context(None, None);
         assert_eq!(n, FALLBACK_CONTEXT);
-        assert!(why.contains("llm.max_model_len"), "{why}");
+        assert_eq!(why, ContextSource::Assumed);
+        assert!(why.to_string().contains("llm.max_model_len"), "{why}");
     }
 }

@@ -60,7 +60,7 @@ impl BriefKey {
     /// A short hash of the key, for file names.
     pub fn digest(&self) -> String {
         let json = serde_json::to_vec(self).unwrap_or_default();
-        paperbrief_fetch::cache::hex_sha256(&json)[..16].to_owned()
+        paperbrief_core::hash::hex_sha256(&json)[..16].to_owned()
     }
 }
 
@@ -188,7 +188,7 @@ impl Store {
     }
 
     /// The day's last batch export.
-    pub async fn manifest(&self, date: ReportDate) -> Option<crate::batch::Manifest> {
+    pub async fn manifest(&self, date: ReportDate) -> Option<Manifest> {
         read(self.manifest_path(date)).await
     }
 
@@ -223,10 +223,7 @@ impl Store {
     }
 
     /// Keeps the day's batch export (replacing an earlier one: its results become stale).
-    pub async fn put_manifest(
-        &self,
-        manifest: &crate::batch::Manifest,
-    ) -> Result<(), OrchestratorError> {
+    pub async fn put_manifest(&self, manifest: &Manifest) -> Result<(), OrchestratorError> {
         write(self.manifest_path(manifest.date), manifest).await
     }
 
@@ -277,4 +274,39 @@ pub(crate) async fn write<T: Serialize>(path: PathBuf, value: &T) -> Result<(), 
         .map_err(std::io::Error::other)
         .and_then(|r| r)
         .map_err(|source| OrchestratorError::Store { path, source })
+}
+
+/// What an export sent, kept in the store for the import.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// The day.
+    pub date: ReportDate,
+    /// The model the requests name.
+    pub model: String,
+    /// One entry per request line.
+    pub requests: Vec<ManifestEntry>,
+    /// A hosted batch the requests were submitted as, once they were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_id: Option<String>,
+}
+
+/// One exported request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManifestEntry {
+    /// Its `custom_id`.
+    pub custom_id: String,
+    /// The paper as listed.
+    pub paper: PaperRef,
+    /// The version read.
+    pub id: ArxivId,
+    /// The brief's key.
+    pub key: BriefKey,
+    /// What was read and cut.
+    pub source: SourceInfo,
+    /// The template id of the prompt.
+    pub template_id: String,
+    /// Our estimate of the prompt's tokens.
+    pub prompt_tokens: usize,
+    /// `max_tokens` of the request.
+    pub max_tokens: u32,
 }

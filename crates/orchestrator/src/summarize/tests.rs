@@ -104,7 +104,7 @@ fn summarizer(backend: Arc<Scripted>, context: u32, settings: &[(&str, &str)]) -
     let setup = ModelSetup {
         model: "m".into(),
         context,
-        context_source: "test".into(),
+        context_source: crate::setup::ContextSource::Assumed,
         slots: None,
         shared_cache: None,
         calibration: None,
