@@ -134,7 +134,7 @@ impl ArxivClient {
             let entries = crate::extract::parse_feed(&page.text()).map_err(|reason| {
                 FetchError::Unreadable {
                     what: url.to_string(),
-                    reason,
+                    reason: reason.to_string(),
                 }
             })?;
             out.extend(entries);

@@ -55,7 +55,8 @@ pub enum FetchError {
         /// The requested URL.
         url: String,
         /// What the parser said.
-        reason: String,
+        #[source]
+        reason: FormatError,
     },
     /// An arXiv page or feed that does not hold what it should.
     #[error("{what}: {reason}")]
@@ -147,4 +148,24 @@ impl paperbrief_http::Transient for FetchError {
     fn retry_after(&self) -> Option<Duration> {
         FetchError::retry_after(self)
     }
+}
+
+/// Why a body is not in the format it should be: the HF list's JSON or the export API's Atom.
+#[derive(Debug, thiserror::Error)]
+pub enum FormatError {
+    /// Not JSON at all.
+    #[error("invalid JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    /// The API answered an error object instead of the list.
+    #[error("the API answered an error: {0}")]
+    ApiError(String),
+    /// JSON, but not an array.
+    #[error("expected a JSON array, got {0}")]
+    NotAnArray(&'static str),
+    /// Not XML at all.
+    #[error("invalid XML: {0}")]
+    Xml(#[from] roxmltree::Error),
+    /// XML, but not an Atom feed.
+    #[error("expected an Atom <feed>, found <{0}>")]
+    NotAFeed(String),
 }

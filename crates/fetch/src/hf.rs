@@ -6,7 +6,7 @@ use std::sync::Arc;
 use paperbrief_core::{ArxivId, PaperRef, ReportDate, SkippedItem, report_order};
 use serde::Deserialize;
 
-use crate::error::FetchError;
+use crate::error::{FetchError, FormatError};
 use crate::http::{HttpClient, join};
 
 /// One item of the list as the API sends it. Only what paperbrief uses is modelled; every field
@@ -61,23 +61,22 @@ pub struct DailyList {
 pub fn parse_page(
     date: ReportDate,
     body: &[u8],
-) -> Result<(Vec<PaperRef>, Vec<SkippedItem>), String> {
-    let value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| format!("invalid JSON: {e}"))?;
+) -> Result<(Vec<PaperRef>, Vec<SkippedItem>), FormatError> {
+    let value: serde_json::Value = serde_json::from_slice(body)?;
     let items = match value {
         serde_json::Value::Array(items) => items,
         serde_json::Value::Object(o) if o.contains_key("error") => {
-            return Err(format!("the API answered an error: {}", o["error"]));
+            return Err(FormatError::ApiError(o["error"].to_string()));
         }
-        other => return Err(format!("expected a JSON array, got {}", json_kind(&other))),
+        other => return Err(FormatError::NotAnArray(json_kind(&other))),
     };
     let mut papers = Vec::with_capacity(items.len());
     let mut skipped = Vec::new();
     for (i, raw) in items.into_iter().enumerate() {
         let (raw_id, title) = (raw_id(&raw), raw_title(&raw));
         match serde_json::from_value::<Item>(raw)
-            .map_err(|e| e.to_string())
-            .and_then(|item| to_paper(date, item))
+            .map_err(ItemError::Record)
+            .and_then(|item| to_paper(date, item).map_err(ItemError::Id))
         {
             Ok(p) => papers.push(p),
             Err(reason) => skipped.push(SkippedItem {
@@ -117,9 +116,18 @@ fn json_kind(v: &serde_json::Value) -> &'static str {
     }
 }
 
-fn to_paper(date: ReportDate, item: Item) -> Result<PaperRef, String> {
+/// Why one item of the list cannot be used.
+#[derive(Debug, thiserror::Error)]
+enum ItemError {
+    #[error("{0}")]
+    Record(serde_json::Error),
+    #[error("{0}")]
+    Id(paperbrief_core::CoreError),
+}
+
+fn to_paper(date: ReportDate, item: Item) -> Result<PaperRef, paperbrief_core::CoreError> {
     let p = item.paper;
-    let id = ArxivId::parse(&p.id).map_err(|e| e.to_string())?;
+    let id = ArxivId::parse(&p.id)?;
     let title = p
         .title
         .or(item.title)
@@ -260,14 +268,21 @@ mod tests {
         assert!(
             parse_page(date(), b"{\"error\":\"Invalid date\"}")
                 .unwrap_err()
+                .to_string()
                 .contains("Invalid date")
         );
         assert!(
             parse_page(date(), b"[{\"paper\":")
                 .unwrap_err()
+                .to_string()
                 .contains("invalid JSON")
         );
-        assert!(parse_page(date(), b"42").unwrap_err().contains("a number"));
+        assert!(
+            parse_page(date(), b"42")
+                .unwrap_err()
+                .to_string()
+                .contains("a number")
+        );
         assert_eq!(parse_page(date(), b"[]").unwrap().0.len(), 0);
     }
 }

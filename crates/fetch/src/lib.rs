@@ -19,7 +19,7 @@ pub mod sources;
 
 pub use arxiv::{ArxivClient, Fallback, FetchOutcome, Origin};
 pub use cache::{Cache, resolve_cache_dir};
-pub use error::FetchError;
+pub use error::{FetchError, FormatError};
 pub use hf::{DailyList, HfClient};
 pub use http::{HttpClient, HttpSettings};
 pub use sources::Sources;

@@ -63,6 +63,8 @@ impl LlmClient {
             url: shown.clone(),
             message,
             retry_after: None,
+            status: None,
+            source: None,
         };
         let mut request = self.http.get(&url);
         if let Some(key) = &self.secret {
@@ -94,5 +96,7 @@ fn id_of(v: &Value, url: &str) -> Result<String, LlmError> {
             url: url.to_owned(),
             message: "the answer has no `id`".into(),
             retry_after: None,
+            status: None,
+            source: None,
         })
 }

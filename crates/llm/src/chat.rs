@@ -137,6 +137,8 @@ pub(crate) fn reply(url: &str, wire: WireResponse) -> Result<ChatReply, LlmError
             url: url.to_owned(),
             message: "the reply has no choices".into(),
             retry_after: None,
+            status: None,
+            source: None,
         });
     };
     let message = choice.message.unwrap_or(WireMessage {
@@ -176,6 +178,8 @@ pub fn reply_from_json(url: &str, body: &Value) -> Result<ChatReply, LlmError> {
         url: url.to_owned(),
         message: format!("the body is not a chat completion: {e}"),
         retry_after: None,
+        status: None,
+        source: None,
     })?;
     reply(url, wire)
 }

@@ -69,6 +69,8 @@ impl LlmClient {
                 url: paperbrief_core::config::redact_url(&base_url),
                 message: e.to_string(),
                 retry_after: None,
+                status: None,
+                source: None,
             })?;
         let secret = api_key.filter(|k| !k.trim().is_empty());
         let openai = OpenAIConfig::new()

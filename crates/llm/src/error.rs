@@ -1,6 +1,6 @@
 //! What an LLM call can fail with, classified for the retry policy.
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use async_openai::error::OpenAIError;
@@ -72,6 +72,11 @@ pub struct LlmError {
     pub message: String,
     /// The server's `Retry-After`.
     pub retry_after: Option<Duration>,
+    /// The HTTP status the server answered, when it answered one.
+    pub status: Option<u16>,
+    /// The error underneath (the transport's, the JSON parser's), when there is one.
+    #[source]
+    pub source: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
 
 impl Transient for LlmError {
@@ -90,18 +95,23 @@ impl Transient for LlmError {
 }
 
 impl LlmError {
-    /// What went wrong, in Chinese, for readers of the report.
-    pub fn reader_summary(&self) -> &'static str {
-        match self.kind {
-            LlmErrorKind::ContextTooLong(_) => "论文过长，超出了模型的上下文",
-            LlmErrorKind::Capacity => "模型服务容量不足，多次重试后仍未完成",
-            LlmErrorKind::Transient | LlmErrorKind::Unavailable => {
-                "模型服务暂时不可用，多次重试后仍失败"
-            }
-            LlmErrorKind::Unreachable => "无法连接模型服务",
-            LlmErrorKind::Unauthorized => "模型服务拒绝了访问密钥",
-            LlmErrorKind::Fatal => "模型服务返回了错误",
+    /// A failure of `kind` at `url`, with no status or source.
+    pub fn new(kind: LlmErrorKind, url: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            url: url.into(),
+            message: message.into(),
+            retry_after: None,
+            status: None,
+            source: None,
         }
+    }
+
+    /// The same failure, keeping the error underneath it (one that names no URL: a base URL
+    /// may carry a password).
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Arc::new(source));
+        self
     }
 
     /// Classifies what async-openai returned for a call to `url`.
@@ -111,6 +121,8 @@ impl LlmError {
             url: url.to_owned(),
             message,
             retry_after,
+            status: None,
+            source: None,
         };
         match err {
             OpenAIError::Boxed(boxed) => match boxed.downcast::<HttpStatusError>() {
@@ -127,18 +139,21 @@ impl LlmError {
                     "cannot connect ({}); is the server running and llm.base_url right?",
                     root_cause(&e)
                 ),
+                // The message names the root cause already: no source to print twice.
                 None,
             ),
             OpenAIError::Reqwest(e) if e.is_timeout() => make(
                 LlmErrorKind::Unavailable,
                 format!("timed out (llm.timeout_secs): {e}"),
                 None,
-            ),
+            )
+            .with_source(e.without_url()),
             OpenAIError::Reqwest(e) => make(
                 LlmErrorKind::Unavailable,
                 format!("transport error: {e}"),
                 None,
-            ),
+            )
+            .with_source(e.without_url()),
             OpenAIError::JSONDeserialize(e, body) => make(
                 LlmErrorKind::Transient,
                 format!(
@@ -146,7 +161,8 @@ impl LlmError {
                     first_line(&body)
                 ),
                 None,
-            ),
+            )
+            .with_source(e),
             OpenAIError::StreamError(e) => make(LlmErrorKind::Transient, e.to_string(), None),
             other => make(LlmErrorKind::Fatal, other.to_string(), None),
         }
@@ -222,6 +238,8 @@ fn from_status(url: &str, e: &HttpStatusError) -> LlmError {
         url: url.to_owned(),
         message: format!("HTTP {}: {message}{hint}", e.status),
         retry_after: e.retry_after,
+        status: Some(e.status),
+        source: None,
     }
 }
 

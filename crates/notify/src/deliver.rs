@@ -120,7 +120,7 @@ fn build(
             .collect());
     }
     platforms::requests(channel.kind, briefing, top, secrets, now_ms())
-        .map_err(|e| NotifyError::fatal(name, e))
+        .map_err(|e| NotifyError::fatal(name, e.to_string()))
 }
 
 /// One POST, judged.

@@ -12,7 +12,7 @@ use paperbrief_core::SectionName;
 use paperbrief_report::Outcome;
 
 use crate::briefing::Briefing;
-use crate::error::NotifyError;
+use crate::error::{NotifyError, SetupError};
 use crate::text::plain;
 
 /// The subject, the plain-text part and the HTML part.
@@ -92,7 +92,7 @@ pub async fn send(
 ) -> Result<usize, NotifyError> {
     let name = channel.label();
     let fatal = |m: String| NotifyError::fatal(name, m);
-    let transport = transport(smtp_url).map_err(fatal)?;
+    let transport = transport(smtp_url).map_err(|e| fatal(e.to_string()))?;
     let from: Mailbox = channel
         .from
         .as_deref()
@@ -127,25 +127,20 @@ pub async fn send(
 }
 
 /// The transport `url` describes. A message names what is wrong, never the password.
-fn transport(url: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+fn transport(url: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, SetupError> {
     let u = url::Url::parse(url)
-        .map_err(|_| "the SMTP URL is not a URL (smtp://user:pass@host:587)".to_owned())?;
-    let host = u.host_str().ok_or("the SMTP URL has no host")?.to_owned();
+        .map_err(|_| SetupError::NotAUrl("SMTP URL (smtp://user:pass@host:587)"))?;
+    let host = u.host_str().ok_or(SetupError::NoHost)?.to_owned();
     let loopback = matches!(host.as_str(), "localhost" | "127.0.0.1" | "[::1]" | "::1");
     let builder = match u.scheme() {
-        "smtps" => AsyncSmtpTransport::<Tokio1Executor>::relay(&host)
-            .map_err(|e| e.to_string())?
-            .port(u.port().unwrap_or(465)),
+        "smtps" => {
+            AsyncSmtpTransport::<Tokio1Executor>::relay(&host)?.port(u.port().unwrap_or(465))
+        }
         "smtp" if loopback => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&host)
             .port(u.port().unwrap_or(25)),
-        "smtp" => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&host)
-            .map_err(|e| e.to_string())?
+        "smtp" => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&host)?
             .port(u.port().unwrap_or(587)),
-        other => {
-            return Err(format!(
-                "the SMTP URL's scheme is `{other}`; use smtp:// (STARTTLS) or smtps:// (TLS)"
-            ));
-        }
+        other => return Err(SetupError::SmtpScheme(other.to_owned())),
     };
     let mut builder = builder.timeout(Some(Duration::from_secs(30)));
     if !u.username().is_empty() {
@@ -204,9 +199,13 @@ mod tests {
         assert!(transport("smtps://u:p@mail.example.org").is_ok());
         let e = transport("http://mail.example.org")
             .err()
+            .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(e.contains("`http`"), "{e}");
-        let e = transport("not a url").err().unwrap_or_default();
+        let e = transport("not a url")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(
             !e.contains("not a url"),
             "the URL (maybe holding a password) is never echoed: {e}"

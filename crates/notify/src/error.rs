@@ -52,3 +52,26 @@ impl paperbrief_http::Transient for NotifyError {
         self.retry_after
     }
 }
+
+/// A channel whose settings cannot make a message: what is wrong, never the URL or secret.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    /// The channel's URL variable is empty.
+    #[error("no webhook URL")]
+    NoUrl,
+    /// A URL that does not parse (not echoed: it may hold a token).
+    #[error("the {0} is not a URL")]
+    NotAUrl(&'static str),
+    /// An SMTP URL without a host.
+    #[error("the SMTP URL has no host")]
+    NoHost,
+    /// An SMTP URL of another scheme.
+    #[error("the SMTP URL's scheme is `{0}`; use smtp:// (STARTTLS) or smtps:// (TLS)")]
+    SmtpScheme(String),
+    /// lettre refused the relay.
+    #[error("{0}")]
+    Smtp(#[from] lettre::transport::smtp::Error),
+    /// A platform that is sent to another way.
+    #[error("{0} is not a webhook")]
+    NotAWebhook(&'static str),
+}

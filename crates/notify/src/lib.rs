@@ -17,4 +17,4 @@ pub mod text;
 
 pub use briefing::{Briefing, PaperLine};
 pub use deliver::{Delivered, Delivery, deliver, preview};
-pub use error::NotifyError;
+pub use error::{NotifyError, SetupError};

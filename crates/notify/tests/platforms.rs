@@ -163,9 +163,8 @@ fn the_webhook_carries_every_paper_and_all_failed_days_get_a_notice() {
     let mut failed = day(5);
     for e in &mut failed.entries {
         e.outcome = Outcome::Failed(paperbrief_report::Failure::new(
-            paperbrief_report::Stage::Llm,
+            paperbrief_report::FailureKind::Unreachable,
             "down",
-            "无法连接模型服务",
         ));
     }
     failed.recount();

@@ -5,7 +5,7 @@
 
 use paperbrief_core::{ArxivId, Config, OutputMode, PaperRef};
 use paperbrief_fetch::extract::AbstractInfo;
-use paperbrief_report::{Entry, Failure, Outcome, SourceInfo, Stage};
+use paperbrief_report::{Entry, Failure, FailureKind, Outcome, SourceInfo};
 
 use crate::progress::Progress;
 use crate::reading::Reader;
@@ -112,7 +112,7 @@ pub(crate) async fn process(worker: &Worker, job: Job, progress: &dyn Progress) 
         Ok(s) => s,
         Err(reason) => {
             progress.fetched(id.base(), None);
-            let failure = Failure::new(Stage::Fetch, reason, "未能读取论文的原文或摘要");
+            let failure = Failure::new(FailureKind::NoSource, reason);
             return (failed(paper, None, failure), false);
         }
     };
@@ -130,9 +130,8 @@ async fn summarize(
     let mut info = source_info(source);
     let Some(summarizer) = &worker.summarizer else {
         let failure = Failure::new(
-            Stage::Llm,
+            FailureKind::Unreachable,
             "the LLM endpoint could not be reached at setup",
-            "无法连接模型服务",
         );
         return (failed(paper, Some(info), failure), false);
     };

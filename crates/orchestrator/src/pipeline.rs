@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use paperbrief_report::{Entry, Failure, Outcome, Stage};
+use paperbrief_report::{Entry, Failure, FailureKind, Outcome};
 use tokio::task::JoinSet;
 
 use crate::paper::{Job, Worker, process};
@@ -42,9 +42,8 @@ pub(crate) async fn pipeline(
         .map(|(r, paper)| {
             r.unwrap_or_else(|| {
                 let failure = Failure::new(
-                    Stage::Llm,
+                    FailureKind::Internal,
                     "internal error: the paper's task stopped",
-                    "内部错误，处理中断",
                 );
                 let entry = Entry {
                     paper,

@@ -10,7 +10,7 @@ use paperbrief_core::{AnswerError, Brief};
 use paperbrief_core::{PaperRef, SourceDoc};
 use paperbrief_prompt::tokens::count_message;
 use paperbrief_prompt::{Budget, ContextOverflow, RenderedPrompt};
-use paperbrief_report::{Failure, Provenance, Stage};
+use paperbrief_report::{Failure, FailureKind, Provenance};
 
 use crate::planning::{Planner, messages};
 use crate::setup::ModelSetup;
@@ -215,7 +215,7 @@ impl<'a> Session<'a> {
                 );
                 self.replan().await
             }
-            _ => Err(self.failed(Stage::Llm, e.to_string(), e.reader_summary())),
+            _ => Err(self.failed(llm_failure(e), e.to_string())),
         }
     }
 
@@ -260,9 +260,9 @@ impl<'a> Session<'a> {
             tracing::info!(target: "paperbrief::llm", "{}: {error}; asking again", self.doc.id);
             (self.messages, self.message_tokens) = self
                 .repair(&reply, &error)
-                .map_err(|r| self.failed(Stage::Prompt, r, "未能构建修正请求"))?;
+                .map_err(|r| self.failed(FailureKind::Repair, r))?;
         } else {
-            return Err(self.failed(Stage::Answer, error.to_string(), error.reader_summary()));
+            return Err(self.failed(FailureKind::from(&error), error.to_string()));
         }
         Ok(None)
     }
@@ -328,8 +328,8 @@ impl<'a> Session<'a> {
     }
 
     /// The paper's failure, with the requests and tokens it cost.
-    fn failed(&self, stage: Stage, reason: String, reason_zh: impl Into<String>) -> SummaryFailure {
-        let mut failure = Failure::new(stage, reason, reason_zh);
+    fn failed(&self, kind: FailureKind, reason: String) -> SummaryFailure {
+        let mut failure = Failure::new(kind, reason);
         failure.attempts = self.attempts;
         failure.prompt_tokens = self.usage.prompt_tokens;
         failure.completion_tokens = self.usage.completion_tokens;
@@ -387,15 +387,27 @@ async fn plan(
     budget: Budget,
 ) -> Result<RenderedPrompt, SummaryFailure> {
     s.planner.plan(doc, paper, budget).await.map_err(|e| {
-        let zh = match e {
-            paperbrief_prompt::PromptError::TooLong { .. } => "论文的标题与摘要已超出模型的上下文",
-            paperbrief_prompt::PromptError::Template { .. } => "提示模板有误",
+        let kind = match e {
+            paperbrief_prompt::PromptError::TooLong { .. } => FailureKind::PromptTooLong,
+            paperbrief_prompt::PromptError::Template { .. } => FailureKind::Template,
         };
         SummaryFailure {
-            failure: Failure::new(Stage::Prompt, e.to_string(), zh),
+            failure: Failure::new(kind, e.to_string()),
             prompt: None,
         }
     })
+}
+
+/// The kind of a model call that failed for good.
+fn llm_failure(e: &LlmError) -> FailureKind {
+    match e.kind {
+        LlmErrorKind::ContextTooLong(_) => FailureKind::ContextTooLong,
+        LlmErrorKind::Capacity => FailureKind::Capacity,
+        LlmErrorKind::Transient | LlmErrorKind::Unavailable => FailureKind::Unavailable,
+        LlmErrorKind::Unreachable => FailureKind::Unreachable,
+        LlmErrorKind::Unauthorized => FailureKind::Unauthorized,
+        LlmErrorKind::Fatal => FailureKind::Endpoint { status: e.status },
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! stages read reports through this crate alone, never through the orchestrator.
 
 pub mod error;
+pub mod failure;
 pub mod html;
 pub mod markdown;
 pub mod model;
@@ -15,9 +16,10 @@ pub mod paths;
 pub mod safe;
 
 pub use error::ReportError;
+pub use failure::{Failure, FailureKind, Stage};
 pub use markdown::{render_entry, render_markdown};
 pub use model::{
-    DailyReport, EndpointRequests, Entry, Failure, Outcome, PeriodInfo, Provenance, RunStats,
-    SCHEMA, SourceInfo, Stage,
+    DailyReport, EndpointRequests, Entry, Outcome, PeriodInfo, Provenance, RunStats, SCHEMA,
+    SourceInfo,
 };
 pub use paths::{ReportFiles, ReportKey, ReportPaths};

@@ -7,6 +7,8 @@ use paperbrief_core::{ArxivId, OutputMode, PaperRef, Period, ReportDate, Skipped
 use paperbrief_core::{Brief, Cut};
 use serde::{Deserialize, Serialize};
 
+use crate::failure::Failure;
+
 /// The JSON schema version of [`DailyReport`]. Version 2 added pending entries, skipped list
 /// items and transient fallbacks; version-1 files still read.
 pub const SCHEMA: u32 = 2;
@@ -241,74 +243,6 @@ pub struct Provenance {
     /// The endpoint that answered (its base URL), or `batch` for a brief imported from a batch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
-}
-
-/// Why a paper has no brief.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Failure {
-    /// Where it failed.
-    pub stage: Stage,
-    /// Why, in full technical detail, for whoever runs paperbrief.
-    pub reason: String,
-    /// Why, in Chinese, for readers of the report (`模型未按格式作答（缺少“应用领域”等）`).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub reason_zh: String,
-    /// Requests made for the paper before it failed.
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub attempts: u32,
-    /// Prompt tokens the server reported for those requests.
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub prompt_tokens: u32,
-    /// Answer tokens the server reported for those requests.
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub completion_tokens: u32,
-}
-
-fn is_zero(n: &u32) -> bool {
-    *n == 0
-}
-
-impl Failure {
-    /// A failure at `stage`: `reason` for the log and JSON, `reason_zh` for readers.
-    pub fn new(stage: Stage, reason: impl Into<String>, reason_zh: impl Into<String>) -> Self {
-        Self {
-            stage,
-            reason: reason.into(),
-            reason_zh: reason_zh.into(),
-            attempts: 0,
-            prompt_tokens: 0,
-            completion_tokens: 0,
-        }
-    }
-
-    /// What readers are told: the Chinese reason, or for reports written before there was one,
-    /// the stage.
-    pub fn for_readers(&self) -> String {
-        if !self.reason_zh.is_empty() {
-            return self.reason_zh.clone();
-        }
-        match self.stage {
-            Stage::Fetch => "未能读取论文",
-            Stage::Prompt => "未能构建提示",
-            Stage::Llm => "调用模型失败",
-            Stage::Answer => "模型的回答不合格",
-        }
-        .to_owned()
-    }
-}
-
-/// The stage a paper failed at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Stage {
-    /// Reading the paper.
-    Fetch,
-    /// Building the prompt.
-    Prompt,
-    /// Calling the model.
-    Llm,
-    /// The model's answer was not acceptable.
-    Answer,
 }
 
 /// Numbers about the day (recounted from the entries) and the run that last wrote the report.

@@ -7,7 +7,7 @@
 use paperbrief_core::Brief;
 use paperbrief_core::{ArxivId, OutputMode, PaperRef, ReportDate, SkippedItem, SourceKind};
 use paperbrief_report::{
-    DailyReport, Entry, Failure, Outcome, Provenance, ReportPaths, SourceInfo, Stage,
+    DailyReport, Entry, Failure, FailureKind, Outcome, Provenance, ReportPaths, SourceInfo,
     render_markdown,
 };
 
@@ -90,9 +90,8 @@ fn report() -> DailyReport {
                 false,
             )),
             outcome: Outcome::Failed(Failure::new(
-                Stage::Answer,
+                FailureKind::NotChinese,
                 "the answer is not an acceptable brief: <b>mostly not Chinese</b>",
-                "模型未用中文作答",
             )),
         },
         Entry::pending(paper(4, 5)),

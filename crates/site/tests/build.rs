@@ -10,7 +10,8 @@ use base64::Engine as _;
 use paperbrief_core::{ArxivId, PaperRef, Period, ReportDate, SourceKind};
 use paperbrief_core::{Brief, Grounding};
 use paperbrief_report::{
-    DailyReport, Entry, Failure, Outcome, Provenance, ReportKey, ReportPaths, SourceInfo, Stage,
+    DailyReport, Entry, Failure, FailureKind, Outcome, Provenance, ReportKey, ReportPaths,
+    SourceInfo,
 };
 use paperbrief_site::{Site, SiteSettings};
 use sha2::Digest as _;
@@ -78,9 +79,10 @@ pub fn day(date: &str) -> DailyReport {
         paper: paper(8, "A Failed Paper", date),
         source: None,
         outcome: Outcome::Failed(Failure::new(
-            Stage::Answer,
+            FailureKind::Format {
+                missing: vec!["domain".into()],
+            },
             "missing section",
-            "模型未按格式作答（缺少“应用领域”）",
         )),
     });
     r.entries

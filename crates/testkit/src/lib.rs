@@ -367,12 +367,5 @@ fn feed(papers: &[&FakePaper]) -> String {
     )
 }
 
-/// Says that a test skipped part of its work, and why, where `cargo test` shows it without
-/// `--nocapture`: straight to the process's stderr, past the test harness's capture.
-pub fn skip_notice(what: &str) {
-    use std::io::Write as _;
-    let _ = writeln!(std::io::stderr(), "SKIPPED {what}");
-}
-
 /// How long a stand-in call may take before a test considers it hung.
 pub const HANG: Duration = Duration::from_secs(30);

@@ -86,35 +86,6 @@ impl AnswerError {
             .collect()
     }
 
-    /// What went wrong, in Chinese, for readers of the report: the most telling problem only
-    /// (`模型未按格式作答（缺少“应用领域”等）`).
-    pub fn reader_summary(&self) -> String {
-        let gaps: Vec<SectionName> = self
-            .problems
-            .iter()
-            .filter_map(|p| match p {
-                Problem::Missing { section } | Problem::Empty { section } => Some(*section),
-                _ => None,
-            })
-            .collect();
-        if self.is_truncated() {
-            "模型的回答超出长度上限，被截断".to_owned()
-        } else if self.problems.contains(&Problem::UnclosedThink) {
-            "模型只输出了思考过程，没有给出简报".to_owned()
-        } else if self
-            .problems
-            .iter()
-            .any(|p| matches!(p, Problem::NotChinese { .. }))
-        {
-            "模型未用中文作答".to_owned()
-        } else if let Some(first) = gaps.first() {
-            let more = if gaps.len() > 1 { "等" } else { "" };
-            format!("模型未按格式作答（缺少“{}”{more}）", first.zh())
-        } else {
-            "模型的回答不合格".to_owned()
-        }
-    }
-
     /// Whether not one of the five sections was found: the model is not following the format
     /// (more room for an answer that rambles will not help).
     pub fn found_no_section(&self) -> bool {

@@ -4,20 +4,18 @@ use roxmltree::{Document, Node};
 
 use super::AbstractInfo;
 use super::text::normalize;
+use crate::error::FormatError;
 
 const ATOM: &str = "http://www.w3.org/2005/Atom";
 const ARXIV: &str = "http://arxiv.org/schemas/atom";
 
 /// Parses a feed into one [`AbstractInfo`] per entry (with versioned ids). An error entry (the
 /// API reports a bad id as an entry titled "Error") is skipped.
-pub fn parse_feed(xml: &str) -> Result<Vec<AbstractInfo>, String> {
-    let doc = Document::parse(xml).map_err(|e| format!("invalid XML: {e}"))?;
+pub fn parse_feed(xml: &str) -> Result<Vec<AbstractInfo>, FormatError> {
+    let doc = Document::parse(xml)?;
     let feed = doc.root_element();
     if !feed.has_tag_name((ATOM, "feed")) {
-        return Err(format!(
-            "expected an Atom <feed>, found <{}>",
-            feed.tag_name().name()
-        ));
+        return Err(FormatError::NotAFeed(feed.tag_name().name().to_owned()));
     }
     let mut out = Vec::new();
     for entry in feed.children().filter(|n| n.has_tag_name((ATOM, "entry"))) {

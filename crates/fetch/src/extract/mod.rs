@@ -102,7 +102,7 @@ pub fn parse_document(text: &str) -> Parsed {
     if head.starts_with("<?xml") && prolog.contains("<feed") || head.starts_with("<feed") {
         return match parse_feed(text) {
             Ok(entries) => Parsed::Feed(entries),
-            Err(e) => Parsed::Unknown(e),
+            Err(e) => Parsed::Unknown(e.to_string()),
         };
     }
     if let Some(depth) = too_deep(text) {

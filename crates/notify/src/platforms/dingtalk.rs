@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::{Request, fit, hmac_base64, wecom::markdown};
 use crate::briefing::Briefing;
+use crate::error::SetupError;
 use crate::text::cut_bytes;
 
 /// DingTalk's text limit, in bytes.
@@ -18,10 +19,10 @@ pub fn request(
     url: &str,
     secret: Option<&str>,
     now_ms: u64,
-) -> Result<Request, String> {
+) -> Result<Request, SetupError> {
     let n = briefing.top(top).len();
     let text = fit(n, |k| markdown(briefing, k), |t| t.len() <= MAX_TEXT);
-    let mut url = url::Url::parse(url).map_err(|_| "the webhook URL is not a URL".to_owned())?;
+    let mut url = url::Url::parse(url).map_err(|_| SetupError::NotAUrl("webhook URL"))?;
     if let Some(secret) = secret {
         let sign = hmac_base64(secret.as_bytes(), format!("{now_ms}\n{secret}").as_bytes());
         url.query_pairs_mut()

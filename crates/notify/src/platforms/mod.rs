@@ -19,6 +19,7 @@ use serde_json::Value;
 use sha2::Sha256;
 
 use crate::briefing::Briefing;
+use crate::error::SetupError;
 
 /// The secrets a channel's environment variables hold.
 #[derive(Debug, Clone, Default)]
@@ -59,8 +60,8 @@ pub fn requests(
     top: usize,
     secrets: &Secrets,
     now_ms: u64,
-) -> Result<Vec<Request>, String> {
-    let url = || secrets.url.clone().ok_or("no webhook URL");
+) -> Result<Vec<Request>, SetupError> {
+    let url = || secrets.url.clone().ok_or(SetupError::NoUrl);
     Ok(match kind {
         ChannelKind::Feishu => vec![feishu::request(
             briefing,
@@ -81,7 +82,7 @@ pub fn requests(
         ChannelKind::Discord => discord::requests(briefing, top, &url()?),
         ChannelKind::Webhook => vec![webhook::request(briefing, &url()?)],
         ChannelKind::Telegram | ChannelKind::Email => {
-            return Err(format!("{} is not a webhook", kind.as_str()));
+            return Err(SetupError::NotAWebhook(kind.as_str()));
         }
     })
 }

@@ -67,6 +67,8 @@ fn error(kind: LlmErrorKind) -> Result<ChatReply, LlmError> {
         url: "http://x/v1/chat/completions".into(),
         message: "no".into(),
         retry_after: None,
+        status: None,
+        source: None,
     })
 }
 
@@ -221,13 +223,16 @@ async fn english_twice_fails_at_the_answer_stage_and_other_errors_at_the_llm_sta
         .summarize(&doc(3), None)
         .await
         .unwrap_err();
-    assert_eq!(failure.failure.stage, Stage::Answer);
+    assert_eq!(failure.failure.stage, paperbrief_report::Stage::Answer);
+    assert_eq!(failure.failure.kind, FailureKind::NotChinese);
     let backend = Scripted::new(vec![error(LlmErrorKind::Unauthorized)]);
     let failure = summarizer(backend, 32_768, &[])
         .summarize(&doc(3), None)
         .await
         .unwrap_err();
-    assert_eq!(failure.failure.stage, Stage::Llm);
+    assert_eq!(failure.failure.stage, paperbrief_report::Stage::Llm);
+    assert_eq!(failure.failure.kind, FailureKind::Unauthorized);
+    assert_eq!(failure.failure.reason_zh, "模型服务拒绝了访问密钥");
 }
 
 #[tokio::test]
