@@ -57,11 +57,26 @@ pub(crate) fn print_published(published: &paperbrief_orchestrator::publish::Publ
                 eprintln!("site: skipped an unreadable report: {u}");
             }
         }
-        Some(Err(e)) => eprintln!("site: FAILED: {e}"),
+        Some(Err(e)) => eprintln!("site: FAILED: {}", chain(e)),
         None => {}
     }
     print_channels(&published.channels);
     published.ok()
+}
+
+/// An error and its causes, as one line (`what: why: root cause`).
+pub(crate) fn chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        cause = c.source();
+    }
+    out
 }
 
 /// One line per channel: sent, already sent, held, or failed with the reason.
@@ -76,8 +91,13 @@ pub(crate) fn print_channels(channels: &[paperbrief_orchestrator::publish::Chann
             ChannelOutcome::AlreadySent(at) => {
                 eprintln!("notify {}: already sent at {at}; not sent again", c.channel);
             }
-            ChannelOutcome::Held(why) => eprintln!("notify {}: not sent: {why}", c.channel),
-            ChannelOutcome::Failed(why) => eprintln!("notify {}: FAILED: {why}", c.channel),
+            ChannelOutcome::Held { pending } => eprintln!(
+                "notify {}: not sent: {pending} papers are still pending; sent when the day is finished",
+                c.channel
+            ),
+            ChannelOutcome::Failed(why) => {
+                eprintln!("notify {}: FAILED: {}", c.channel, chain(why));
+            }
         }
     }
 }

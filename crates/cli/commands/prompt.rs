@@ -21,7 +21,8 @@ pub(crate) async fn run(global: &GlobalArgs, args: &PromptArgs) -> Result<Outcom
         let out = serde_json::json!({
             "id": planned.source.id,
             "source": {"kind": planned.source.kind, "url": planned.source.url,
-                "fallback": planned.source.fallback, "fallback_transient": planned.source.fallback_transient},
+                "fallback": planned.source.fallback.as_ref().map(|f| &f.reason),
+                "fallback_transient": planned.source.fallback.as_ref().map(|f| f.transient)},
             "model": setup.model,
             "context": setup.context,
             "context_source": setup.context_source.to_string(),
@@ -44,8 +45,8 @@ pub(crate) async fn run(global: &GlobalArgs, args: &PromptArgs) -> Result<Outcom
         planned
             .source
             .fallback
-            .as_deref()
-            .map(|f| format!(": {f}"))
+            .as_ref()
+            .map(|f| format!(": {}", f.reason))
             .unwrap_or_default()
     );
     println!(

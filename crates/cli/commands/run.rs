@@ -145,8 +145,9 @@ fn summary(written: &Written) -> String {
         let (Some(source), EntryOutcome::Ok { .. }) = (&entry.source, &entry.outcome) else {
             continue;
         };
-        if let Some(why) = &source.fallback {
-            let when = if source.fallback_transient {
+        if let Some(fallback) = &source.fallback {
+            let why = &fallback.reason;
+            let when = if fallback.transient {
                 " (a later run tries the HTML again)"
             } else {
                 ""

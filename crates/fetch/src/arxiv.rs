@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use paperbrief_core::{ArxivId, Config, SourceDoc};
+use paperbrief_core::{ArxivId, Config, Fallback, SourceDoc};
 use url::Url;
 
 use crate::cache::Cache;
@@ -26,34 +26,6 @@ pub enum Origin {
     AbstractPage,
     /// The arXiv export API.
     ExportApi,
-}
-
-/// Why the full text was not used.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fallback {
-    /// Why, as a sentence for the report.
-    pub reason: String,
-    /// Whether the HTML attempt ended on a transient error (429, 5xx, a timeout, a broken
-    /// connection, a page that was not the paper): the full text may come later. `false` when
-    /// arXiv definitively has none (404, the "No HTML" page, a failed conversion, a page over
-    /// the size cap).
-    pub transient: bool,
-}
-
-impl Fallback {
-    fn final_(reason: impl Into<String>) -> Self {
-        Self {
-            reason: reason.into(),
-            transient: false,
-        }
-    }
-
-    fn transient(reason: impl Into<String>) -> Self {
-        Self {
-            reason: reason.into(),
-            transient: true,
-        }
-    }
 }
 
 /// A paper's text and how it was obtained.
@@ -98,8 +70,8 @@ impl ArxivClient {
         Self {
             http,
             cache,
-            base: config.sources.arxiv_base.clone(),
-            api_base: config.sources.arxiv_api_base.clone(),
+            base: config.sources.arxiv_base.expose().to_owned(),
+            api_base: config.sources.arxiv_api_base.expose().to_owned(),
             api_batch: config.sources.arxiv_api_batch.max(1) as usize,
             negative_ttl: Duration::from_secs(config.cache.negative_ttl_hours * 3600),
         }

@@ -37,7 +37,7 @@ impl HttpSettings {
         let s = &config.sources;
         let paced_hosts = [&s.arxiv_base, &s.arxiv_api_base]
             .into_iter()
-            .filter_map(|u| Url::parse(u).ok().and_then(|u| host_key(&u)))
+            .filter_map(|u| host_key(u.url()))
             .collect();
         Self {
             client: ClientSettings::sources(config),

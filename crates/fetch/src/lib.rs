@@ -17,7 +17,7 @@ pub mod hf;
 pub mod http;
 pub mod sources;
 
-pub use arxiv::{ArxivClient, Fallback, FetchOutcome, Origin};
+pub use arxiv::{ArxivClient, FetchOutcome, Origin};
 pub use cache::{Cache, resolve_cache_dir};
 pub use error::{FetchError, FormatError};
 pub use hf::{DailyList, HfClient};

@@ -38,7 +38,7 @@ impl Sources {
         Ok(Self {
             hf: HfClient::new(
                 Arc::clone(&http),
-                &config.sources.hf_endpoint,
+                config.sources.hf_endpoint.expose(),
                 config.sources.hf_page_size,
             ),
             arxiv: ArxivClient::new(Arc::clone(&http), config, cache),

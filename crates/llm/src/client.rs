@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use async_openai::Client;
 use async_openai::config::OpenAIConfig;
-use paperbrief_core::Config;
+use paperbrief_core::{Config, HttpUrl};
 use paperbrief_http::{ClientSettings, RetryPolicy};
 use serde_json::{Value, json};
 
@@ -46,7 +46,7 @@ impl LlmClient {
     /// a slot frees), the run's shared rates.
     pub fn endpoint(
         config: &Config,
-        base_url: &str,
+        base_url: &HttpUrl,
         in_flight: Concurrency,
         rates: Arc<Rates>,
         api_key: Option<String>,
@@ -56,22 +56,17 @@ impl LlmClient {
 
     fn build(
         config: &Config,
-        base_url: &str,
+        url: &HttpUrl,
         limits: Limits,
         api_key: Option<String>,
     ) -> Result<Self, LlmError> {
         let llm = &config.llm;
-        let base_url = base_url.trim_end_matches('/').to_owned();
+        let base_url = url.expose().trim_end_matches('/').to_owned();
+        let label = url.redacted().trim_end_matches('/').to_owned();
+        let fatal = |message: String| LlmError::new(LlmErrorKind::Fatal, label.clone(), message);
         let http = ClientSettings::from_config(config, Duration::from_secs(llm.timeout_secs.get()))
             .build()
-            .map_err(|e| LlmError {
-                kind: LlmErrorKind::Fatal,
-                url: paperbrief_core::config::redact_url(&base_url),
-                message: e.to_string(),
-                retry_after: None,
-                status: None,
-                source: None,
-            })?;
+            .map_err(|e| fatal(e.to_string()).with_source(e))?;
         let secret = api_key.filter(|k| !k.trim().is_empty());
         let openai = OpenAIConfig::new()
             .with_api_base(base_url.clone())
@@ -79,11 +74,12 @@ impl LlmClient {
         let client = Client::build(http.clone(), openai).with_http_service(
             transport::StatusService::new(http.clone(), llm.max_response_bytes.get()),
         );
-        let extra_body = serde_json::to_value(&llm.extra_body).unwrap_or(Value::Null);
+        let extra_body = serde_json::to_value(&llm.extra_body)
+            .map_err(|e| fatal(format!("llm.extra_body cannot be sent as JSON: {e}")))?;
         Ok(Self {
             client,
             http,
-            label: paperbrief_core::config::redact_url(&base_url),
+            label,
             base_url,
             extra_body,
             retry: RetryPolicy::llm(config),

@@ -4,7 +4,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use paperbrief_core::{ChannelKind, NotifyChannel};
+use paperbrief_core::{ChannelKind, HttpUrl, NotifyChannel};
 use paperbrief_http::RetryPolicy;
 
 use crate::briefing::Briefing;
@@ -107,8 +107,8 @@ fn build(
         let token = secrets.token.as_deref().unwrap_or_default();
         let base = channel
             .api_base
-            .as_deref()
-            .unwrap_or("https://api.telegram.org")
+            .as_ref()
+            .map_or("https://api.telegram.org", HttpUrl::expose)
             .trim_end_matches('/');
         let chat = channel.chat_id.as_deref().unwrap_or_default();
         return Ok(telegram::bodies(briefing, top, chat)

@@ -27,7 +27,7 @@ pub struct DigestOptions {
 }
 
 /// A written digest.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Digest {
     /// The digest.
     pub report: DailyReport,

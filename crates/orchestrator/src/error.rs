@@ -63,7 +63,8 @@ pub enum OrchestratorError {
         /// The paper.
         id: ArxivId,
         /// Why.
-        reason: String,
+        #[source]
+        reason: PlanError,
     },
     /// `batch import` for a day with no export.
     #[error("no batch export for {date}: run `paperbrief batch export --date {date}` first")]
@@ -113,4 +114,15 @@ pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
         cause = c.source();
     }
     text
+}
+
+/// Why a paper's first request could not be planned.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// Its text could not be read.
+    #[error(transparent)]
+    Read(#[from] paperbrief_fetch::FetchError),
+    /// Its prompt does not render or fit.
+    #[error(transparent)]
+    Prompt(#[from] paperbrief_prompt::PromptError),
 }

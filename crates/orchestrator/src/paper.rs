@@ -112,7 +112,7 @@ pub(crate) async fn process(worker: &Worker, job: Job, progress: &dyn Progress) 
         Ok(s) => s,
         Err(reason) => {
             progress.fetched(id.base(), None);
-            let failure = Failure::new(FailureKind::NoSource, reason);
+            let failure = Failure::new(FailureKind::NoSource, reason.to_string());
             return (failed(paper, None, failure), false);
         }
     };
@@ -199,7 +199,6 @@ pub(crate) fn source_info(source: &StoredSource) -> SourceInfo {
         url: source.doc.url.clone(),
         id: source.doc.id.clone(),
         fallback: source.fallback.clone(),
-        fallback_transient: source.is_degraded(),
         cuts: Vec::new(),
     }
 }

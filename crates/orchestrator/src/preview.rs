@@ -8,10 +8,13 @@ use paperbrief_prompt::{Budget, RenderedPrompt};
 use paperbrief_report::SourceInfo;
 
 use crate::day::{Day, Hints};
-use crate::error::OrchestratorError;
+use crate::error::{OrchestratorError, PlanError};
 use crate::paper::source_info;
 use crate::services::Services;
 use crate::setup::ModelSetup;
+use crate::store::StoredSource;
+use crate::summarize::Summarizer;
+use paperbrief_llm::ChatRequest;
 
 /// One paper's prompt, as `run` would send it.
 #[derive(Debug, Clone)]
@@ -30,7 +33,7 @@ pub struct PlannedPrompt {
 }
 
 /// A dry run of a day.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct DryRun {
     /// The model and context planned for.
     pub setup: ModelSetup,
@@ -39,14 +42,14 @@ pub struct DryRun {
 }
 
 /// One paper of a dry run.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct DryRunLine {
     /// The paper, with the version read.
     pub id: ArxivId,
     /// What was read (`HTML`, `ArXiv Abs`), or `unread`.
     pub source: String,
     /// Prompt tokens, or why there is no prompt.
-    pub tokens: Result<usize, String>,
+    pub tokens: Result<usize, PlanError>,
     /// The input budget.
     pub budget: usize,
     /// Headings of cut sections.
@@ -68,28 +71,56 @@ async fn planning_setup(services: &Services) -> ModelSetup {
     }
 }
 
-/// Reads a paper as `run` does and plans its first request.
+/// A paper read as `run` reads it, with the first request `run` sends for it.
+pub(crate) struct Planned {
+    /// What was read.
+    pub(crate) source: StoredSource,
+    /// Its prompt.
+    pub(crate) prompt: RenderedPrompt,
+    /// The first request.
+    pub(crate) request: ChatRequest,
+}
+
+/// Reads a paper as `run` does and plans its first request: the one read-and-plan of
+/// `run --dry-run`, `prompt` and `batch export`.
+pub(crate) async fn read_and_plan(
+    services: &Services,
+    summarizer: &Summarizer,
+    budget: Budget,
+    paper: &PaperRef,
+    id: &ArxivId,
+    hint: Option<AbstractInfo>,
+) -> Result<Planned, PlanError> {
+    let source = services.reader().read(paper, id, hint, false).await?;
+    let prompt = services
+        .planner()
+        .plan(&source.doc, Some(paper), budget)
+        .await?;
+    let request = summarizer.first_request(&prompt);
+    Ok(Planned {
+        source,
+        prompt,
+        request,
+    })
+}
+
+/// [`read_and_plan`] for one paper, as `prompt` and the dry run show it.
 async fn plan_one(
     services: &Services,
     setup: &ModelSetup,
     paper: &PaperRef,
     id: &ArxivId,
     hint: Option<AbstractInfo>,
-) -> Result<PlannedPrompt, String> {
-    let source = services.reader().read(paper, id, hint, false).await?;
-    let planner = services.planner();
-    let budget = planner.budget(setup);
-    let prompt = planner
-        .plan(&source.doc, Some(paper), budget)
-        .await
-        .map_err(|e| e.to_string())?;
-    let request = services.summarizer(setup.clone()).first_request(&prompt);
+) -> Result<PlannedPrompt, PlanError> {
+    let budget = services.planner().budget(setup);
+    let summarizer = services.summarizer(setup.clone());
+    let planned = read_and_plan(services, &summarizer, budget, paper, id, hint).await?;
     Ok(PlannedPrompt {
         paper: paper.clone(),
-        source: source_info(&source),
+        source: source_info(&planned.source),
         budget,
-        body: services.llm().body(&request),
-        prompt,
+        body: services.llm().body(&planned.request),
+        prompt: planned.prompt,
     })
 }
 

@@ -5,10 +5,9 @@
 //! another's.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use paperbrief_core::{Config, NotifyChannel};
-use paperbrief_http::RetryPolicy;
+use paperbrief_http::{ClientSettings, RetryPolicy};
 use paperbrief_notify::{Briefing, Delivered, Delivery, deliver};
 use paperbrief_report::{DailyReport, ReportKey, ReportPaths};
 use paperbrief_site::{BuildSummary, Site, SiteSettings};
@@ -16,16 +15,16 @@ use paperbrief_site::{BuildSummary, Site, SiteSettings};
 use crate::store::{DeliveryRecord, Store};
 
 /// What publishing a report did.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Published {
     /// The site rebuild, when a site is configured: what changed, or why it failed.
-    pub site: Option<Result<BuildSummary, String>>,
+    pub site: Option<Result<BuildSummary, PublishError>>,
     /// Each channel's delivery.
     pub channels: Vec<ChannelResult>,
 }
 
 /// One channel's delivery of a report.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct ChannelResult {
     /// The channel's name.
     pub channel: String,
@@ -34,16 +33,42 @@ pub struct ChannelResult {
 }
 
 /// What happened to one channel.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum ChannelOutcome {
     /// Sent now.
     Sent(Delivered),
     /// Sent before (at that time); nothing sent again.
     AlreadySent(chrono::DateTime<chrono::Utc>),
-    /// Not sent, and why (the day is not finished).
-    Held(String),
+    /// Not sent: this many papers are still pending; sent when the day is finished.
+    Held {
+        /// Papers still pending.
+        pending: usize,
+    },
     /// Sending failed.
-    Failed(String),
+    Failed(PublishError),
+}
+
+/// What went wrong after a report was written: it stays written.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    /// The site could not be rebuilt.
+    #[error(transparent)]
+    Site(#[from] paperbrief_site::SiteError),
+    /// The site build's task stopped.
+    #[error("the site build stopped: {0}")]
+    Stopped(#[from] tokio::task::JoinError),
+    /// No HTTP client for the channels (one error, shared by every channel).
+    #[error(transparent)]
+    Http(std::sync::Arc<paperbrief_http::HttpError>),
+    /// A channel could not be delivered to (what went wrong; the channel is named beside it).
+    #[error("{}", .0.message)]
+    Notify(paperbrief_notify::NotifyError),
+}
+
+impl From<paperbrief_notify::NotifyError> for PublishError {
+    fn from(e: paperbrief_notify::NotifyError) -> Self {
+        Self::Notify(e)
+    }
 }
 
 impl Published {
@@ -84,16 +109,14 @@ pub async fn after_report(
         None => None,
     };
     let channels = if report.stats.pending > 0 {
-        let why = format!(
-            "{} papers are still pending; sent when the day is finished",
-            report.stats.pending
-        );
         config
             .notify
             .iter()
             .map(|c| ChannelResult {
                 channel: c.label().to_owned(),
-                outcome: ChannelOutcome::Held(why.clone()),
+                outcome: ChannelOutcome::Held {
+                    pending: report.stats.pending,
+                },
             })
             .collect()
     } else {
@@ -110,15 +133,16 @@ pub async fn send(
     opts: SendOptions<'_>,
 ) -> Vec<ChannelResult> {
     let briefing = briefing(config, report);
-    let http = match http_client(config) {
+    let http = match ClientSettings::sources(config).build() {
         Ok(c) => c,
         Err(e) => {
+            let e = std::sync::Arc::new(e);
             return config
                 .notify
                 .iter()
                 .map(|c| ChannelResult {
                     channel: c.label().to_owned(),
-                    outcome: ChannelOutcome::Failed(e.clone()),
+                    outcome: ChannelOutcome::Failed(PublishError::Http(std::sync::Arc::clone(&e))),
                 })
                 .collect();
         }
@@ -170,7 +194,7 @@ async fn send_one(
             }
             ChannelOutcome::Sent(sent)
         }
-        Err(e) => ChannelOutcome::Failed(e.message),
+        Err(e) => ChannelOutcome::Failed(e.into()),
     }
 }
 
@@ -180,31 +204,18 @@ pub fn briefing(config: &Config, report: &DailyReport) -> Briefing {
     Briefing::of(report, site.base_url.as_ref())
 }
 
-fn http_client(config: &Config) -> Result<reqwest::Client, String> {
-    reqwest::Client::builder()
-        .user_agent(config.user_agent())
-        .timeout(Duration::from_secs(config.sources.timeout_secs.get()))
-        .connect_timeout(Duration::from_secs(
-            config.sources.connect_timeout_secs.get(),
-        ))
-        .build()
-        .map_err(|e| format!("cannot build the HTTP client: {e}"))
-}
-
 async fn rebuild_site(
     config: &Config,
     reports: &ReportPaths,
     dir: PathBuf,
     touched: Vec<ReportKey>,
-) -> Result<BuildSummary, String> {
+) -> Result<BuildSummary, PublishError> {
     let settings = SiteSettings::from_config(config, &dir);
     let reports = reports.clone();
-    tokio::task::spawn_blocking(move || {
-        let site = Site::new(settings).map_err(|e| e.to_string())?;
-        site.rebuild(&reports, &touched).map_err(|e| e.to_string())
-    })
-    .await
-    .unwrap_or_else(|e| Err(format!("the site build stopped: {e}")))
+    let built =
+        tokio::task::spawn_blocking(move || Site::new(settings)?.rebuild(&reports, &touched))
+            .await?;
+    Ok(built?)
 }
 
 /// Writes `report` (atomically) and then publishes it: the step every command that produces a

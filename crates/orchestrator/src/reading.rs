@@ -5,9 +5,9 @@
 
 use std::sync::Arc;
 
-use paperbrief_core::{ArxivId, PaperRef};
+use paperbrief_core::{ArxivId, Fallback, PaperRef};
 use paperbrief_fetch::extract::AbstractInfo;
-use paperbrief_fetch::{ArxivClient, FetchOutcome, Origin};
+use paperbrief_fetch::{ArxivClient, FetchError, FetchOutcome, Origin};
 use tokio::sync::Semaphore;
 
 use crate::store::{Store, StoredSource};
@@ -38,7 +38,7 @@ impl Reader {
         id: &ArxivId,
         hint: Option<AbstractInfo>,
         fresh: bool,
-    ) -> Result<StoredSource, String> {
+    ) -> Result<StoredSource, FetchError> {
         if !fresh && let Some(stored) = self.store.source(id).await {
             return Ok(if stored.is_degraded() {
                 self.heal(id, stored).await
@@ -52,10 +52,7 @@ impl Reader {
         };
         let fetched = {
             let _slot = self.slot().await;
-            self.arxiv
-                .fetch_source(id, hint)
-                .await
-                .map_err(|e| e.to_string())?
+            self.arxiv.fetch_source(id, hint).await?
         };
         let stored = to_stored(fetched, origin);
         self.keep(id, &stored).await;
@@ -83,8 +80,7 @@ impl Reader {
                 } else {
                     // Now known for good: record it, so later runs ask no more.
                     let settled = StoredSource {
-                        fallback_transient: Some(false),
-                        fallback: Some(why.reason),
+                        fallback: Some(Fallback::final_(why.reason)),
                         ..stored
                     };
                     self.keep(id, &settled).await;
@@ -111,17 +107,18 @@ impl Reader {
 }
 
 fn to_stored(fetched: FetchOutcome, hint_origin: &str) -> StoredSource {
-    let transient = fetched.fallback.as_ref().map(|f| f.transient);
-    let fallback = fetched.fallback.map(|f| match fetched.origin {
-        Origin::Known => format!("{}; abstract from {hint_origin}", f.reason),
-        Origin::AbstractPage => format!("{}; abstract from the arXiv abstract page", f.reason),
-        Origin::ExportApi => format!("{}; abstract from the arXiv export API", f.reason),
-        Origin::FullText => f.reason,
+    let fallback = fetched.fallback.map(|f| Fallback {
+        reason: match fetched.origin {
+            Origin::Known => format!("{}; abstract from {hint_origin}", f.reason),
+            Origin::AbstractPage => format!("{}; abstract from the arXiv abstract page", f.reason),
+            Origin::ExportApi => format!("{}; abstract from the arXiv export API", f.reason),
+            Origin::FullText => f.reason,
+        },
+        transient: f.transient,
     });
     StoredSource {
         doc: fetched.doc,
         fallback,
-        fallback_transient: transient,
     }
 }
 

@@ -13,7 +13,7 @@ use crate::publish::{Published, write_and_publish};
 use crate::services::Services;
 
 /// What regeneration did.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Regenerated {
     /// The day's report was rewritten with the new entry at `index`.
     Spliced {

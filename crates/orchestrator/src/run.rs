@@ -48,7 +48,7 @@ impl RunOptions {
 }
 
 /// A written report and what the run did.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Written {
     /// The day's report.
     pub report: DailyReport,
@@ -74,7 +74,7 @@ impl Written {
 }
 
 /// How a run ended.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum RunResult {
     /// The report was written.
     Written(Box<Written>),

@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use paperbrief_core::fs::{Visibility, atomic_write};
-use paperbrief_core::{ArxivId, OutputMode, PaperRef, ReportDate, SkippedItem, SourceDoc};
+use paperbrief_core::{
+    ArxivId, Fallback, OutputMode, PaperRef, ReportDate, SkippedItem, SourceDoc,
+};
 use paperbrief_report::{Provenance, SourceInfo};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -21,19 +23,17 @@ use crate::error::OrchestratorError;
 pub struct StoredSource {
     /// What was read.
     pub doc: SourceDoc,
-    /// Why not the full text, when not.
-    pub fallback: Option<String>,
-    /// Whether that reason was temporary. Absent in files written before it was recorded: such
-    /// a fallback is treated as temporary, so its HTML is tried once more.
-    #[serde(default)]
-    pub fallback_transient: Option<bool>,
+    /// Why not the full text, when not. A file written before the flag was recorded counts as
+    /// temporary, so its HTML is tried once more.
+    #[serde(flatten, with = "paperbrief_core::fallback::store_fields")]
+    pub fallback: Option<Fallback>,
 }
 
 impl StoredSource {
     /// Read from the abstract because the HTML was (or may have been) only temporarily
     /// unavailable: worth asking arXiv again.
     pub fn is_degraded(&self) -> bool {
-        self.fallback.is_some() && self.fallback_transient != Some(false)
+        Fallback::degrades(self.fallback.as_ref())
     }
 }
 

@@ -9,7 +9,7 @@ use std::time::Instant;
 use paperbrief_core::{AnswerError, Brief};
 use paperbrief_core::{PaperRef, SourceDoc};
 use paperbrief_prompt::tokens::count_message;
-use paperbrief_prompt::{Budget, ContextOverflow, RenderedPrompt};
+use paperbrief_prompt::{Budget, ContextOverflow, PromptError, RenderedPrompt};
 use paperbrief_report::{Failure, FailureKind, Provenance};
 
 use crate::planning::{Planner, messages};
@@ -260,7 +260,7 @@ impl<'a> Session<'a> {
             tracing::info!(target: "paperbrief::llm", "{}: {error}; asking again", self.doc.id);
             (self.messages, self.message_tokens) = self
                 .repair(&reply, &error)
-                .map_err(|r| self.failed(FailureKind::Repair, r))?;
+                .map_err(|r| self.failed(FailureKind::Repair, r.to_string()))?;
         } else {
             return Err(self.failed(FailureKind::from(&error), error.to_string()));
         }
@@ -301,18 +301,17 @@ impl<'a> Session<'a> {
     /// The repair conversation and its token estimate: the previous answer and the instruction
     /// naming its problems, or — when that would not fit the context — the instruction appended
     /// to the question.
-    fn repair(&self, reply: &ChatReply, e: &AnswerError) -> Result<(Vec<Message>, usize), String> {
-        let vars = self
-            .prompt
-            .vars
-            .as_ref()
-            .ok_or("the prompt lost its variables")?;
-        let instruction = self
-            .s
-            .planner
-            .template()
-            .repair(vars, &e.repair_instructions())
-            .map_err(|e| e.to_string())?;
+    fn repair(
+        &self,
+        reply: &ChatReply,
+        e: &AnswerError,
+    ) -> Result<(Vec<Message>, usize), PromptError> {
+        let template = self.s.planner.template();
+        let vars = self.prompt.vars.as_ref().ok_or(PromptError::Template {
+            name: template.id().to_owned(),
+            message: "the prompt lost its variables".to_owned(),
+        })?;
+        let instruction = template.repair(vars, &e.repair_instructions())?;
         let mut conversation = messages(&self.prompt);
         let (answer, asked) = (count_message(&reply.content), count_message(&instruction));
         if self.prompt.tokens + answer + asked <= self.budget.input() {
@@ -388,8 +387,8 @@ async fn plan(
 ) -> Result<RenderedPrompt, SummaryFailure> {
     s.planner.plan(doc, paper, budget).await.map_err(|e| {
         let kind = match e {
-            paperbrief_prompt::PromptError::TooLong { .. } => FailureKind::PromptTooLong,
-            paperbrief_prompt::PromptError::Template { .. } => FailureKind::Template,
+            PromptError::TooLong { .. } => FailureKind::PromptTooLong,
+            PromptError::Template { .. } => FailureKind::Template,
         };
         SummaryFailure {
             failure: Failure::new(kind, e.to_string()),

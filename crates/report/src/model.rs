@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use paperbrief_core::{ArxivId, OutputMode, PaperRef, Period, ReportDate, SkippedItem, SourceKind};
-use paperbrief_core::{Brief, Cut};
+use paperbrief_core::{Brief, Cut, Fallback};
 use serde::{Deserialize, Serialize};
 
 use crate::failure::Failure;
@@ -185,13 +185,11 @@ pub struct SourceInfo {
     pub url: String,
     /// The id and version read.
     pub id: ArxivId,
-    /// Why the full text was not used, when it was not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fallback: Option<String>,
-    /// Whether that reason was temporary (the HTML request ended on a 429, a 5xx, a timeout):
-    /// the next run tries the full text again.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub fallback_transient: bool,
+    /// Why the full text was not used, when it was not: `fallback` (the reason) and
+    /// `fallback_transient` (only when true: the HTML request ended on a 429, a 5xx, a timeout,
+    /// and the next run tries the full text again) in the JSON.
+    #[serde(flatten, with = "paperbrief_core::fallback::report_fields")]
+    pub fallback: Option<Fallback>,
     /// Sections cut to fit the context.
     #[serde(default)]
     pub cuts: Vec<Cut>,
@@ -200,7 +198,7 @@ pub struct SourceInfo {
 impl SourceInfo {
     /// Read from the abstract only because the HTML was temporarily unavailable.
     pub fn is_degraded(&self) -> bool {
-        self.kind == SourceKind::Abs && self.fallback_transient
+        Fallback::degrades(self.fallback.as_ref())
     }
 
     /// The label after `阅读来源`: `HTML`, `ArXiv Abs`, or `ArXiv Abs（HTML 暂时不可用）`.

@@ -5,7 +5,9 @@
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 use paperbrief_core::Brief;
-use paperbrief_core::{ArxivId, OutputMode, PaperRef, ReportDate, SkippedItem, SourceKind};
+use paperbrief_core::{
+    ArxivId, Fallback, OutputMode, PaperRef, ReportDate, SkippedItem, SourceKind,
+};
 use paperbrief_report::{
     DailyReport, Entry, Failure, FailureKind, Outcome, Provenance, ReportPaths, SourceInfo,
     render_markdown,
@@ -25,8 +27,10 @@ fn source(n: u32, kind: SourceKind, fallback: Option<&str>, transient: bool) -> 
         kind,
         url: format!("https://arxiv.org/html/2602.{n:05}v1"),
         id: ArxivId::parse(&format!("2602.{n:05}v1")).unwrap(),
-        fallback: fallback.map(str::to_owned),
-        fallback_transient: transient,
+        fallback: fallback.map(|reason| Fallback {
+            reason: reason.to_owned(),
+            transient,
+        }),
         cuts: Vec::new(),
     }
 }

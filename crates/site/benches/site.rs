@@ -41,7 +41,6 @@ fn day(date: ReportDate, briefs: &[(String, Brief)]) -> DailyReport {
                 url: String::new(),
                 id,
                 fallback: None,
-                fallback_transient: false,
                 cuts: Vec::new(),
             }),
             outcome: Outcome::Ok {

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use paperbrief_core::Config;
+use paperbrief_core::{Config, HttpUrl};
 
 /// The site's settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,7 +24,7 @@ impl SiteSettings {
     /// The settings `[site]` gives, writing to `out`.
     pub fn from_config(config: &Config, out: &Path) -> Self {
         let site = &config.site;
-        let base_url = site.base_url.as_deref().and_then(|u| {
+        let base_url = site.base_url.as_ref().map(HttpUrl::expose).and_then(|u| {
             let with_slash = if u.ends_with('/') {
                 u.to_owned()
             } else {

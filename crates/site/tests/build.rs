@@ -53,7 +53,6 @@ pub fn day(date: &str) -> DailyReport {
                 url: "u".into(),
                 id: ArxivId::parse(&format!("2602.{:05}v1", i + 1)).unwrap(),
                 fallback: None,
-                fallback_transient: false,
                 cuts: vec![],
             }),
             outcome: Outcome::Ok {

@@ -103,10 +103,10 @@ impl ConfigBuilder {
                 origin: origin.to_owned(),
                 hint: did_you_mean(key, &self.dotted_keys()),
             })?;
-        let value = typed_value(default, raw).map_err(|message| CoreError::InvalidValue {
+        let value = typed_value(default, raw).map_err(|e| CoreError::InvalidValue {
             key: key.to_owned(),
             origin: origin.to_owned(),
-            message,
+            message: e.to_string(),
         })?;
         if let Some(Value::Table(t)) = self.merged.get_mut(section) {
             t.insert(name.to_owned(), value);
@@ -233,36 +233,55 @@ fn same_type(default: &Value, value: &Value) -> bool {
     )
 }
 
-fn typed_value(default: &Value, raw: &str) -> Result<Value, String> {
+/// Why a raw `--set`/environment value does not have its key's type.
+#[derive(Debug, thiserror::Error)]
+enum TypeMismatch {
+    #[error("expected {expected}, got `{raw}`")]
+    Scalar { expected: &'static str, raw: String },
+    #[error("expected a TOML {expected}, e.g. {{ a = 1 }}: {source}")]
+    Toml {
+        expected: &'static str,
+        source: toml::de::Error,
+    },
+}
+
+fn typed_value(default: &Value, raw: &str) -> Result<Value, TypeMismatch> {
     let raw_t = raw.trim();
+    let scalar = |expected| TypeMismatch::Scalar {
+        expected,
+        raw: raw.to_owned(),
+    };
     match default {
         Value::String(_) => Ok(Value::String(raw.to_owned())),
         Value::Integer(_) => raw_t
             .parse::<i64>()
             .map(Value::Integer)
-            .map_err(|_| format!("expected an integer, got `{raw}`")),
+            .map_err(|_| scalar("an integer")),
         Value::Float(_) => raw_t
             .parse::<f64>()
             .map(Value::Float)
-            .map_err(|_| format!("expected a number, got `{raw}`")),
+            .map_err(|_| scalar("a number")),
         Value::Boolean(_) => match raw_t.to_ascii_lowercase().as_str() {
             "true" | "1" | "yes" | "on" => Ok(Value::Boolean(true)),
             "false" | "0" | "no" | "off" => Ok(Value::Boolean(false)),
-            _ => Err(format!("expected true or false, got `{raw}`")),
+            _ => Err(scalar("true or false")),
         },
         Value::Table(_) | Value::Array(_) | Value::Datetime(_) => {
-            let doc: Table = toml::from_str(&format!("v = {raw_t}")).map_err(|e| {
-                format!(
-                    "expected a TOML {}, e.g. {{ a = 1 }}: {e}",
-                    default.type_str()
-                )
-            })?;
+            let doc: Table =
+                toml::from_str(&format!("v = {raw_t}")).map_err(|source| TypeMismatch::Toml {
+                    expected: default.type_str(),
+                    source,
+                })?;
             let v = doc.get("v").cloned().unwrap_or(Value::Table(Table::new()));
             if same_type(default, &v) || matches!((default, &v), (Value::Table(_), Value::Table(_)))
             {
                 Ok(v)
             } else {
-                Err(format!("expected a {}, got `{raw}`", default.type_str()))
+                Err(scalar(match default {
+                    Value::Array(_) => "an array",
+                    Value::Datetime(_) => "a datetime",
+                    _ => "a table",
+                }))
             }
         }
     }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use toml::Table;
 
 use crate::error::CoreError;
+use crate::http_url::HttpUrl;
 
 mod notify;
 mod sentinel;
@@ -48,9 +49,9 @@ pub struct Config {
 #[serde(deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct SourcesConfig {
-    pub hf_endpoint: String,
-    pub arxiv_base: String,
-    pub arxiv_api_base: String,
+    pub hf_endpoint: HttpUrl,
+    pub arxiv_base: HttpUrl,
+    pub arxiv_api_base: HttpUrl,
     pub user_agent: String,
     pub arxiv_min_interval_ms: u64,
     pub max_page_bytes: NonZeroU64,
@@ -89,7 +90,7 @@ pub struct OutputConfig {
 pub struct LlmConfig {
     /// Several endpoints instead of `base_url`.
     pub endpoints: Vec<EndpointConfig>,
-    pub base_url: String,
+    pub base_url: HttpUrl,
     /// `""` in TOML: the first model the server lists.
     #[serde(with = "sentinel::empty_string")]
     pub model: Option<String>,
@@ -120,7 +121,7 @@ pub struct LlmConfig {
 #[serde(deny_unknown_fields)]
 pub struct EndpointConfig {
     /// Its base URL, with `/v1`.
-    pub base_url: String,
+    pub base_url: HttpUrl,
     /// Its share of requests in flight.
     #[serde(default = "sixteen")]
     pub max_concurrency: NonZeroU32,
@@ -168,8 +169,8 @@ impl std::fmt::Display for OutputMode {
 pub struct SiteConfig {
     #[serde(with = "sentinel::empty_path")]
     pub dir: Option<PathBuf>,
-    #[serde(with = "sentinel::empty_string")]
-    pub base_url: Option<String>,
+    #[serde(with = "sentinel::empty_url")]
+    pub base_url: Option<HttpUrl>,
     pub title: String,
     pub feed_days: NonZeroU32,
     #[serde(with = "sentinel::empty_path")]
@@ -220,18 +221,10 @@ impl Config {
         self.cache.dir.clone()
     }
 
-    /// The configuration as TOML with any password in a URL replaced by `***`.
+    /// The configuration as TOML with any password in a URL replaced by `***` (every URL is an
+    /// [`HttpUrl`], which serialises so).
     pub fn to_redacted_toml(&self) -> String {
-        let mut c = self.clone();
-        for url in [
-            &mut c.sources.hf_endpoint,
-            &mut c.sources.arxiv_base,
-            &mut c.sources.arxiv_api_base,
-            &mut c.llm.base_url,
-        ] {
-            *url = redact_url(url);
-        }
-        toml::to_string_pretty(&c).unwrap_or_else(|e| format!("# cannot print config: {e}\n"))
+        toml::to_string_pretty(self).unwrap_or_else(|e| format!("# cannot print config: {e}\n"))
     }
 
     /// Checks what types cannot: URLs, positive counts, ranges. Errors name the key and `origin`.
@@ -252,11 +245,6 @@ impl Config {
     /// The first problem of the `[[notify]]` channels (as `notify[i].key`) or of the
     /// `[[llm.endpoints]]`, and what is wrong.
     fn notify_problem(&self) -> Option<(String, String)> {
-        for (i, e) in self.llm.endpoints.iter().enumerate() {
-            if let Err(message) = check_http_url(&e.base_url) {
-                return Some((format!("llm.endpoints[{i}].base_url"), message));
-            }
-        }
         for (i, channel) in self.notify.iter().enumerate() {
             if let Some((key, message)) = channel.problem() {
                 return Some((format!("notify[{i}].{key}"), message));
@@ -280,26 +268,6 @@ impl Config {
     /// The first invalid value, as (key, what is wrong).
     fn problem(&self) -> Option<(&'static str, String)> {
         let (s, llm, p) = (&self.sources, &self.llm, &self.prompt);
-        let urls = [
-            ("sources.hf_endpoint", &s.hf_endpoint),
-            ("sources.arxiv_base", &s.arxiv_base),
-            ("sources.arxiv_api_base", &s.arxiv_api_base),
-            ("llm.base_url", &llm.base_url),
-        ];
-        if let Some((key, message)) = urls
-            .iter()
-            .find_map(|(k, v)| check_http_url(v).err().map(|m| (*k, m)))
-        {
-            return Some((key, message));
-        }
-        if let Some(message) = self
-            .site
-            .base_url
-            .as_deref()
-            .and_then(|u| check_http_url(u).err())
-        {
-            return Some(("site.base_url", message));
-        }
         let ranges = [
             (
                 "llm.temperature",
@@ -341,31 +309,6 @@ impl Config {
             .iter()
             .find(|(_, ok, _)| !ok)
             .map(|(key, _, message)| (*key, (*message).to_owned()))
-    }
-}
-
-fn check_http_url(value: &str) -> Result<(), String> {
-    match url::Url::parse(value) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(()),
-        Ok(u) => Err(format!(
-            "`{value}` must be an http(s) URL, not `{}:`",
-            u.scheme()
-        )),
-        Err(e) => Err(format!(
-            "`{value}` is not a URL ({e}); expected e.g. https://example.org"
-        )),
-    }
-}
-
-/// `value` with the password of its userinfo, if any, shown as `***`: a URL fit for logs,
-/// messages and reports.
-pub fn redact_url(value: &str) -> String {
-    match url::Url::parse(value) {
-        Ok(mut u) if u.password().is_some() => {
-            let _ = u.set_password(Some("***"));
-            u.to_string()
-        }
-        _ => value.to_owned(),
     }
 }
 

@@ -4,7 +4,7 @@ use std::num::NonZeroU32;
 
 use serde::{Deserialize, Serialize};
 
-use super::check_http_url;
+use crate::http_url::HttpUrl;
 
 /// A `[[notify]]` channel: see `config/default.toml` and the README.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,7 +32,7 @@ pub struct NotifyChannel {
     pub chat_id: Option<String>,
     /// Telegram: the Bot API's base URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_base: Option<String>,
+    pub api_base: Option<HttpUrl>,
     /// Email: the environment variable holding the SMTP URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smtp_url_env: Option<String>,
@@ -86,9 +86,6 @@ impl NotifyChannel {
                 key,
                 format!("a {} channel needs `{key}`", self.kind.as_str()),
             ));
-        }
-        if let Some(Err(e)) = self.api_base.as_deref().map(check_http_url) {
-            return Some(("api_base", e));
         }
         None
     }

@@ -20,6 +20,35 @@ pub(super) mod empty_string {
     }
 }
 
+/// `""` (or only whitespace) ⇄ `None` for an `Option<HttpUrl>`.
+pub(super) mod empty_url {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::http_url::HttpUrl;
+
+    pub(in crate::config) fn serialize<S: Serializer>(
+        value: &Option<HttpUrl>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(u) => u.serialize(serializer),
+            None => serializer.serialize_str(""),
+        }
+    }
+
+    pub(in crate::config) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<HttpUrl>, D::Error> {
+        let s = String::deserialize(deserializer)?;
+        if s.trim().is_empty() {
+            return Ok(None);
+        }
+        HttpUrl::parse(&s)
+            .map(Some)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
 /// `""` (or only whitespace) ⇄ `None` for an `Option<PathBuf>`.
 pub(super) mod empty_path {
     use std::path::PathBuf;

@@ -12,13 +12,16 @@ fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
 #[test]
 fn defaults_parse_and_hold_the_documented_keys() {
     let c = Config::defaults();
-    assert_eq!(c.sources.hf_endpoint, "https://huggingface.co");
-    assert_eq!(c.sources.arxiv_base, "https://arxiv.org");
-    assert_eq!(c.sources.arxiv_api_base, "https://export.arxiv.org");
+    assert_eq!(c.sources.hf_endpoint.expose(), "https://huggingface.co");
+    assert_eq!(c.sources.arxiv_base.expose(), "https://arxiv.org");
+    assert_eq!(
+        c.sources.arxiv_api_base.expose(),
+        "https://export.arxiv.org"
+    );
     assert_eq!(c.sources.arxiv_min_interval_ms, 1000);
     assert_eq!(c.sources.max_page_bytes.get(), 20_000_000);
     assert_eq!(c.output.dir, "reports");
-    assert_eq!(c.llm.base_url, "http://localhost:8000/v1");
+    assert_eq!(c.llm.base_url.expose(), "http://localhost:8000/v1");
     assert_eq!(c.llm.max_tokens.get(), 2048);
     assert_eq!(c.llm.model, None);
     assert_eq!(c.llm.max_model_len, None);
@@ -57,7 +60,7 @@ fn hf_endpoint_alias_is_honoured_but_the_paperbrief_variable_wins() {
         .unwrap()
         .build()
         .unwrap();
-    assert_eq!(c.sources.hf_endpoint, "https://hf-mirror.com");
+    assert_eq!(c.sources.hf_endpoint.expose(), "https://hf-mirror.com");
     let c = ConfigBuilder::new()
         .env(env(&[
             ("PAPERBRIEF_SOURCES_HF_ENDPOINT", "http://127.0.0.1:9"),
@@ -66,7 +69,7 @@ fn hf_endpoint_alias_is_honoured_but_the_paperbrief_variable_wins() {
         .unwrap()
         .build()
         .unwrap();
-    assert_eq!(c.sources.hf_endpoint, "http://127.0.0.1:9");
+    assert_eq!(c.sources.hf_endpoint.expose(), "http://127.0.0.1:9");
 }
 
 #[test]

@@ -8,15 +8,15 @@ use serde_json::json;
 
 use super::{Manifest, ManifestEntry, custom_id};
 use crate::day::Day;
-use crate::error::OrchestratorError;
+use crate::error::{OrchestratorError, PlanError};
 use crate::paper::{BriefKeys, source_info};
-use crate::reading::Reader;
+use crate::preview::{Planned, read_and_plan};
 use crate::services::Services;
 use crate::setup::ModelSetup;
 use crate::summarize::Summarizer;
 
 /// What an export wrote.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Exported {
     /// The JSONL, one request per line.
     pub jsonl: String,
@@ -25,7 +25,7 @@ pub struct Exported {
     /// Papers with a stored brief already (no request).
     pub stored: usize,
     /// Papers that could not be read or planned, with why.
-    pub unplanned: Vec<(String, String)>,
+    pub unplanned: Vec<(ArxivId, PlanError)>,
     /// The model and context planned for.
     pub setup: ModelSetup,
 }
@@ -49,7 +49,6 @@ pub async fn export(services: &Services, date: ReportDate) -> Result<Exported, O
     let planning = Planning {
         services,
         date,
-        reader: services.reader(),
         summarizer: services.summarizer(setup.clone()),
         budget: services.planner().budget(&setup),
         keys: services.keys(),
@@ -100,7 +99,7 @@ enum Line {
     /// Its brief is stored: no request.
     Stored,
     /// It could not be read or planned: its id and why.
-    Unplanned(String, String),
+    Unplanned(ArxivId, PlanError),
     /// The request line and what the import needs to know of it.
     Request(String, Box<ManifestEntry>),
 }
@@ -109,7 +108,6 @@ enum Line {
 struct Planning<'a> {
     services: &'a Services,
     date: ReportDate,
-    reader: Reader,
     summarizer: Summarizer,
     budget: Budget,
     keys: BriefKeys,
@@ -123,16 +121,23 @@ impl Planning<'_> {
         if self.services.store().brief(&key).await.is_some() {
             return Line::Stored;
         }
-        let source = match self.reader.read(paper, &id, hint, false).await {
-            Ok(s) => s,
-            Err(e) => return Line::Unplanned(id.to_string(), e),
-        };
-        let planner = self.services.planner();
-        let prompt = match planner.plan(&source.doc, Some(paper), self.budget).await {
+        let planned = read_and_plan(
+            self.services,
+            &self.summarizer,
+            self.budget,
+            paper,
+            &id,
+            hint,
+        )
+        .await;
+        let Planned {
+            source,
+            prompt,
+            request,
+        } = match planned {
             Ok(p) => p,
-            Err(e) => return Line::Unplanned(id.to_string(), e.to_string()),
+            Err(e) => return Line::Unplanned(id, e),
         };
-        let request = self.summarizer.first_request(&prompt);
         let body = self.services.llm().body(&request);
         let custom_id = custom_id(self.date, &id, &key, &body.to_string());
         let line = json!({"custom_id": custom_id, "method": "POST", "url": "/v1/chat/completions", "body": body});

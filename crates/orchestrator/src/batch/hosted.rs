@@ -19,7 +19,7 @@ pub struct Submitted {
 }
 
 /// What `collect` found.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Collected {
     /// Not done yet: its status.
     Waiting(String),

@@ -34,7 +34,7 @@ pub struct Problem {
 }
 
 /// What an import did.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Imported {
     /// Briefs accepted and stored.
     pub accepted: usize,
@@ -91,7 +91,7 @@ pub async fn import(
             Err(reason) => problems.push(Problem {
                 line: Some(n),
                 custom_id: Some(entry.custom_id.clone()),
-                reason,
+                reason: reason.to_string(),
             }),
         }
     }
@@ -194,32 +194,32 @@ async fn accept(
     manifest: &Manifest,
     entry: &ManifestEntry,
     line: &OutputLine,
-) -> Result<(), String> {
+) -> Result<(), Rejected> {
     if keys.key(&entry.id, &manifest.model) != entry.key {
-        return Err("a stale prompt: the template or the request settings (max_tokens, temperature, output, extra_body) changed since the export; export again".into());
+        return Err(Rejected::Stale);
     }
     if let Some(e) = line.error.as_ref().filter(|e| !e.is_null()) {
-        return Err(format!("the batch reports an error: {e}"));
+        return Err(Rejected::BatchError(e.to_string()));
     }
-    let response = line.response.as_ref().ok_or("no response")?;
+    let response = line.response.as_ref().ok_or(Rejected::NoResponse)?;
     if response.status_code != 200 {
         let message = response
             .body
             .pointer("/error/message")
             .and_then(serde_json::Value::as_str)
             .unwrap_or("");
-        return Err(
-            format!("HTTP {} in the batch {message}", response.status_code)
-                .trim_end()
-                .to_owned(),
-        );
+        return Err(Rejected::Status {
+            status: response.status_code,
+            message: message.to_owned(),
+        });
     }
-    let answer = reply_from_json("batch", &response.body).map_err(|e| e.message)?;
+    let answer = reply_from_json("batch", &response.body)
+        .map_err(|e| Rejected::NotACompletion(e.message))?;
     let source = services
         .store()
         .source(&entry.id)
         .await
-        .ok_or("the exported text is no longer stored; export again")?;
+        .ok_or(Rejected::SourceGone)?;
     let brief = Answer {
         content: &answer.content,
         finish_reason: answer.finish_reason.as_deref(),
@@ -229,8 +229,7 @@ async fn accept(
         services.config().prompt.min_chinese_share,
         &source.doc,
         Some(&entry.paper.abstract_text),
-    )
-    .map_err(|e| e.to_string())?;
+    )?;
     let provenance = provenance(manifest, entry, &answer);
     let stored = StoredBrief {
         key: entry.key.clone(),
@@ -239,11 +238,30 @@ async fn accept(
         brief,
         provenance,
     };
-    services
-        .store()
-        .put_brief(&stored)
-        .await
-        .map_err(|e| e.to_string())
+    Ok(services.store().put_brief(&stored).await?)
+}
+
+/// Why a result line was not taken.
+#[derive(Debug, thiserror::Error)]
+enum Rejected {
+    #[error(
+        "a stale prompt: the template or the request settings (max_tokens, temperature, output, extra_body) changed since the export; export again"
+    )]
+    Stale,
+    #[error("the batch reports an error: {0}")]
+    BatchError(String),
+    #[error("no response")]
+    NoResponse,
+    #[error("HTTP {status} in the batch{}", if message.is_empty() { String::new() } else { format!(" {message}") })]
+    Status { status: u16, message: String },
+    #[error("{0}")]
+    NotACompletion(String),
+    #[error("the exported text is no longer stored; export again")]
+    SourceGone,
+    #[error(transparent)]
+    Answer(#[from] paperbrief_core::AnswerError),
+    #[error(transparent)]
+    Store(#[from] OrchestratorError),
 }
 
 /// How an imported brief was made: the request as exported, the answer as the batch gave it.
