@@ -19,9 +19,14 @@ fmt-check:
 lint:
     cargo clippy --workspace --all-targets -- -D warnings
 
-# The whole test suite.
+# The whole test suite (tests that need a real server, Chromium, SMTP or ../shared are ignored).
 test:
     cargo test --workspace
+
+# Every test, the ignored ones included (what .ci/run does once it has installed their needs).
+test-all:
+    python3 .ci/module_cycles.py
+    cargo test --workspace -- --include-ignored
 
 # Run paperbrief with arguments, e.g. `just run list --date 2026-02-10`.
 run *ARGS:

@@ -114,9 +114,17 @@ async fn a_replica_killed_mid_run_loses_no_paper() {
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
     let child = cmd.spawn().unwrap();
-    while dies.llm.requests().len() < 4 {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let served = tokio::time::timeout(paperbrief_testkit::HANG, async {
+        while dies.llm.requests().len() < 4 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    assert!(
+        served.is_ok(),
+        "the endpoint that dies got no 4 requests in {:?}",
+        paperbrief_testkit::HANG
+    );
     let served_before_death = dies.llm.requests().len();
     let died = dies.server.uri();
     drop(dies.server); // the port closes: refused connections from now on

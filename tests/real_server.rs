@@ -245,12 +245,20 @@ async fn a_server_still_loading_is_waited_for() {
 async fn default_settings_against_an_8k_4_slot_server_fail_no_paper_for_context() {
     let (base, model) = (env("LLM_E2E_BASE_URL"), env("LLM_E2E_MODEL"));
     let mut s = setup(&papers(4), &base, &model).await;
-    // Everything at its default but the model's name.
+    // Everything at its default but the model's name: paperbrief plans, sizes and sends with its
+    // defaults (max_tokens included). Only what the 135M model writes is capped, by llama.cpp's
+    // own `n_predict` in the body (it wins over max_tokens): uncapped, it rambles to 4,096
+    // tokens per answer at 15 tokens/s and this test took 19 minutes of CI; capped, the answers
+    // still end on the length limit, so the retry-with-more-room and repair paths still run.
     s.vars
         .retain(|(k, _)| !k.starts_with("PAPERBRIEF_LLM_") && !k.starts_with("PAPERBRIEF_PROMPT_"));
     s.vars.extend([
         ("PAPERBRIEF_LLM_BASE_URL", base.clone()),
         ("PAPERBRIEF_LLM_MODEL", model.clone()),
+        (
+            "PAPERBRIEF_LLM_EXTRA_BODY",
+            "{ n_predict = 192 }".to_owned(),
+        ),
     ]);
     let started = Instant::now();
     let out = paperbrief_in(&s, &[], &["run", "--date", DATE, "--limit", "3"]).await;

@@ -3,9 +3,12 @@
 use std::process::{Command, ExitStatus};
 use std::time::{Duration, Instant};
 
+/// The longest a measured command may run.
+const DEADLINE: Duration = Duration::from_secs(30 * 60);
+
 /// Runs `cmd`, following its peak resident memory (`VmHWM` in `/proc/{pid}/status`) until it
 /// exits: its status, the peak in KiB, and the wall time in seconds. Panics when it cannot be
-/// started: benchmark code.
+/// started or runs past half an hour (killed): benchmark code.
 pub fn peak_rss(cmd: &mut Command) -> (ExitStatus, u64, f64) {
     let started = Instant::now();
     #[allow(clippy::expect_used)]
@@ -23,6 +26,10 @@ pub fn peak_rss(cmd: &mut Command) -> (ExitStatus, u64, f64) {
         #[allow(clippy::expect_used)]
         if let Some(status) = child.try_wait().expect("the child can be waited for") {
             return (status, peak, started.elapsed().as_secs_f64());
+        }
+        if started.elapsed() > DEADLINE {
+            let _ = child.kill();
+            panic!("the measured command ran past {DEADLINE:?}; killed");
         }
         std::thread::sleep(Duration::from_millis(5));
     }
