@@ -62,6 +62,11 @@ async fn a_day_through_the_batch_format_gives_the_report_an_online_run_gives() {
     assert_eq!(stand.llm.requests().len(), calls, "import asks no model");
     assert_eq!(markdown(&batch), markdown(&online));
     assert_eq!(report_json(&batch)["stats"]["briefs"], 6);
+    // An import's run numbers are its accepted briefs and the tokens the batch reported.
+    let stats = &report_json(&batch)["stats"];
+    assert_eq!(stats["worked"], 6, "{stats}");
+    assert_eq!(stats["prompt_tokens"], 6000, "{stats}");
+    assert_eq!(stats["completion_tokens"], 1800, "{stats}");
 
     // A later run reuses every imported brief.
     let out = paperbrief_run(&stand, &batch, &[], &["run", "--date", DATE]).await;

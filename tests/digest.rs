@@ -63,6 +63,14 @@ async fn a_week_shows_its_top_papers_and_summarises_only_those() {
         json["entries"][0]["paper"]["upvotes"], 40,
         "the highest count seen"
     );
+    // The digest's run numbers count like a day's: one new brief, its tokens as the server
+    // reported them (the stand-in reports 1000 + 300), two reused.
+    let stats = &json["stats"];
+    assert_eq!(stats["worked"], 3, "{stats}");
+    assert_eq!(stats["reused"], 2, "{stats}");
+    assert_eq!(stats["llm_requests"], 1, "{stats}");
+    assert_eq!(stats["prompt_tokens"], 1000, "{stats}");
+    assert_eq!(stats["completion_tokens"], 300, "{stats}");
     assert_eq!(json["period"]["period"], "2026-W07");
     assert_eq!(json["period"]["complete"], true);
     assert_eq!(

@@ -5,13 +5,13 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Instant;
 
 use paperbrief_core::{PaperRef, Period, ReportDate};
-use paperbrief_report::{DailyReport, ReportFiles, ReportKey, RunStats};
+use paperbrief_report::{DailyReport, ReportFiles, ReportKey};
 
 use crate::day::Day;
 use crate::error::OrchestratorError;
+use crate::meter::RunMeter;
 use crate::pipeline::pipeline;
 use crate::progress::Progress;
 use crate::publish::{Published, write_and_publish};
@@ -52,8 +52,7 @@ pub async fn digest(
     opts: DigestOptions,
     progress: Arc<dyn Progress>,
 ) -> Result<Digest, OrchestratorError> {
-    let started = Instant::now();
-    let requests_before = services.requests_sent();
+    let meter = RunMeter::start(services);
     let today = ReportDate::today_utc();
     let (mut days, missing_days) = read_days(services, opts.period, today).await;
     let chosen = top_papers(&days, opts.top);
@@ -82,13 +81,7 @@ pub async fn digest(
     progress.finish();
     let through = opts.period.last().min(today);
     let mut report = DailyReport::digest(opts.period, through);
-    report.stats = RunStats {
-        worked: results.len(),
-        reused: results.iter().filter(|(_, r)| *r).count(),
-        llm_requests: services.requests_sent() - requests_before,
-        wall_seconds: (started.elapsed().as_secs_f64() * 10.0).round() / 10.0,
-        ..RunStats::default()
-    };
+    report.stats = meter.finish(services, &results);
     report.entries = results.into_iter().map(|(e, _)| e).collect();
     report.recount();
     keep_time_if_unchanged(services, &mut report).await;

@@ -18,6 +18,7 @@ pub mod check;
 pub mod day;
 pub mod digest;
 pub mod error;
+mod meter;
 mod paper;
 mod pipeline;
 pub mod planning;

@@ -7,6 +7,7 @@ use paperbrief_report::{Entry, ReportFiles};
 
 use crate::day::Day;
 use crate::error::OrchestratorError;
+use crate::meter::RunMeter;
 use crate::paper::{Job, Worker, process};
 use crate::progress::LogLines;
 use crate::publish::{Published, write_and_publish};
@@ -79,6 +80,7 @@ pub async fn regenerate(
         summarizer: Some(services.summarizer(setup)),
         store: services.store().clone(),
     };
+    let meter = RunMeter::start(services);
     let (mut entry, _) = process(&worker, job, &LogLines).await;
     let Some(mut report) = day.as_ref().and_then(Day::previous).cloned() else {
         if day.is_none() {
@@ -94,6 +96,7 @@ pub async fn regenerate(
         return Ok(Regenerated::Standalone(Box::new(entry)));
     };
     report.entries[index] = entry.clone();
+    report.stats = meter.finish(services, &[(entry.clone(), false)]);
     report.recount();
     let (files, published) = write_and_publish(services, &report).await?;
     Ok(Regenerated::Spliced {

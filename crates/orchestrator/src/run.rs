@@ -4,13 +4,13 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Instant;
 
 use paperbrief_core::{ArxivId, ReportDate};
-use paperbrief_report::{DailyReport, EndpointRequests, Entry, Outcome, ReportFiles, RunStats};
+use paperbrief_report::{DailyReport, Entry, Outcome, ReportFiles};
 
 use crate::day::{Day, Hints};
 use crate::error::OrchestratorError;
+use crate::meter::RunMeter;
 use crate::paper::{Job, Worker};
 use crate::pipeline::pipeline;
 use crate::preview::{DryRun, dry_run};
@@ -90,9 +90,7 @@ pub async fn run(
     opts: &RunOptions,
     progress: Arc<dyn Progress>,
 ) -> Result<RunResult, OrchestratorError> {
-    let started = Instant::now();
-    let requests_before = services.requests_sent();
-    let by_endpoint = services.requests_by_endpoint();
+    let meter = RunMeter::start(services);
     let (store, reports) = (services.store(), services.reports());
     let mut day = Day::load(&services.sources().hf, store, reports, opts.date).await?;
     if day.is_empty() {
@@ -113,12 +111,7 @@ pub async fn run(
     let worked: Vec<ArxivId> = jobs.iter().map(|j| j.paper.id.clone()).collect();
     let results = pipeline(Arc::new(worker), jobs, Arc::clone(&progress)).await;
     progress.finish();
-    let mut stats = run_stats(
-        &results,
-        services.requests_sent() - requests_before,
-        started,
-    );
-    stats.endpoints = endpoint_requests(services, &by_endpoint);
+    let stats = meter.finish(services, &results);
     let mut done: BTreeMap<String, Entry> = results
         .into_iter()
         .map(|(e, _)| (e.paper.id.base().to_owned(), e))
@@ -132,47 +125,6 @@ pub async fn run(
         worked,
         published,
     })))
-}
-
-/// Requests this run sent to each endpoint (only when there are several).
-pub(crate) fn endpoint_requests(
-    services: &Services,
-    before: &[(String, u64)],
-) -> Vec<EndpointRequests> {
-    if before.len() < 2 {
-        return Vec::new();
-    }
-    services
-        .requests_by_endpoint()
-        .into_iter()
-        .zip(before)
-        .map(|((url, now), (_, then))| EndpointRequests {
-            url,
-            requests: now - then,
-        })
-        .collect()
-}
-
-/// The numbers of this run, from the entries it produced.
-fn run_stats(results: &[(Entry, bool)], llm_requests: u64, started: Instant) -> RunStats {
-    let mut stats = RunStats {
-        worked: results.len(),
-        reused: results.iter().filter(|(_, reused)| *reused).count(),
-        llm_requests,
-        wall_seconds: (started.elapsed().as_secs_f64() * 10.0).round() / 10.0,
-        ..RunStats::default()
-    };
-    // Every answer the server gave this run counts, accepted or not.
-    for (entry, reused) in results {
-        let (prompt, completion) = match (&entry.outcome, reused) {
-            (Outcome::Ok { provenance: p, .. }, false) => (p.prompt_tokens, p.completion_tokens),
-            (Outcome::Failed(f), _) => (f.prompt_tokens, f.completion_tokens),
-            _ => (0, 0),
-        };
-        stats.prompt_tokens += u64::from(prompt);
-        stats.completion_tokens += u64::from(completion);
-    }
-    stats
 }
 
 /// The worker, a job per chosen paper (its key and stored brief), and the stored briefs of the

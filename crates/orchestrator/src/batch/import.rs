@@ -8,12 +8,13 @@
 use std::collections::HashMap;
 
 use paperbrief_core::ReportDate;
-use paperbrief_report::{DailyReport, Provenance, ReportFiles, RunStats};
+use paperbrief_report::{DailyReport, Provenance, ReportFiles};
 use serde::Deserialize;
 
 use super::{Manifest, ManifestEntry};
 use crate::day::Day;
 use crate::error::OrchestratorError;
+use crate::meter::RunMeter;
 use crate::paper::BriefKeys;
 use crate::publish::{Published, write_and_publish};
 use crate::run::stored_entries;
@@ -84,10 +85,15 @@ pub async fn import(
     let (lines, mut problems) = parse_lines(results);
     let (matched, unmatched) = match_lines(&manifest, &lines);
     problems.extend(unmatched);
+    let meter = RunMeter::start(services);
     let (keys, mut accepted) = (services.keys(), 0);
+    let mut accepted_ids = std::collections::HashSet::new();
     for (n, line, entry) in matched {
         match accept(services, &keys, &manifest, entry, line).await {
-            Ok(()) => accepted += 1,
+            Ok(()) => {
+                accepted += 1;
+                accepted_ids.insert(entry.id.base().to_owned());
+            }
             Err(reason) => problems.push(Problem {
                 line: Some(n),
                 custom_id: Some(entry.custom_id.clone()),
@@ -104,7 +110,14 @@ pub async fn import(
     )
     .await?;
     let mut stored = stored_entries(services, &day, &[], &manifest.model).await;
-    let report = day.report(|p| stored.remove(p.id.base()), RunStats::default());
+    // The run's numbers: the briefs this import accepted, with the tokens the batch reported.
+    let imported: Vec<(paperbrief_report::Entry, bool)> = stored
+        .iter()
+        .filter(|(base, _)| accepted_ids.contains(base.as_str()))
+        .map(|(_, e)| (e.clone(), false))
+        .collect();
+    let stats = meter.finish(services, &imported);
+    let report = day.report(|p| stored.remove(p.id.base()), stats);
     let (files, published) = write_and_publish(services, &report).await?;
     Ok(Imported {
         accepted,
