@@ -46,7 +46,7 @@ pub(crate) async fn run(global: &GlobalArgs, args: &NotifyArgs) -> Result<Outcom
                 println!(
                     "=== {} ({}): {target}\n{payload}\n",
                     channel.label(),
-                    channel.kind.as_str()
+                    channel.kind().as_str()
                 );
             }
         }

@@ -27,7 +27,10 @@ pub use brief::{
     AnswerError, AnswerFormat, Brief, Grounding, ParseOptions, Problem, SectionName, Sections,
     Ungrounded, json_schema,
 };
-pub use config::{ChannelKind, Config, ConfigBuilder, NotifyChannel, OutputMode};
+pub use config::{
+    ChannelKind, Config, ConfigBuilder, EmailChannel, EnvVar, NotifyChannel, OutputMode,
+    TelegramBot,
+};
 pub use cut::{Cut, CutReason};
 pub use date::ReportDate;
 pub use error::CoreError;

@@ -4,12 +4,12 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use paperbrief_core::{ChannelKind, HttpUrl, NotifyChannel};
+use paperbrief_core::{ChannelKind, EmailChannel, EnvVar, HttpUrl, NotifyChannel, TelegramBot};
 use paperbrief_http::RetryPolicy;
 
 use crate::briefing::Briefing;
 use crate::email;
-use crate::error::NotifyError;
+use crate::error::{NotifyError, SetupError};
 use crate::platforms::{self, Request, Secrets, Verdict, telegram};
 
 /// Everything a delivery needs besides the briefing.
@@ -33,23 +33,52 @@ pub struct Delivered {
     pub bytes: usize,
 }
 
+/// A channel with its secrets read from the environment: where a delivery goes.
+enum Target<'a> {
+    /// A webhook platform: the URL (holding its token) and the signing secret.
+    Hook {
+        kind: ChannelKind,
+        url: String,
+        secret: Option<String>,
+    },
+    /// A Telegram bot.
+    Telegram { bot: &'a TelegramBot, token: String },
+    /// Email over SMTP.
+    Email {
+        channel: &'a EmailChannel,
+        smtp_url: String,
+    },
+}
+
+impl Target<'_> {
+    /// Every secret the target holds, for redacting messages.
+    fn secrets(&self) -> Vec<&str> {
+        match self {
+            Self::Hook { url, secret, .. } => std::iter::once(url.as_str())
+                .chain(secret.as_deref())
+                .collect(),
+            Self::Telegram { token, .. } => vec![token.as_str()],
+            Self::Email { smtp_url, .. } => vec![smtp_url.as_str()],
+        }
+    }
+}
+
 /// Sends `briefing` to the channel.
 pub async fn deliver(d: &Delivery<'_>, briefing: &Briefing) -> Result<Delivered, NotifyError> {
     let name = d.channel.label();
-    let secrets = secrets(d.channel, d.env)?;
-    if d.channel.kind == ChannelKind::Email {
-        let smtp = secrets.url.clone().unwrap_or_default();
-        let bytes = email::send(d.channel, briefing, &smtp).await?;
+    let target = target(d.channel, d.env)?;
+    if let Target::Email { channel, smtp_url } = &target {
+        let bytes = email::send(name, channel, briefing, smtp_url).await?;
         return Ok(Delivered { messages: 1, bytes });
     }
-    let requests = build(d.channel, briefing, &secrets)?;
+    let requests = build(d.channel, briefing, &target)?;
     let mut bytes = 0;
     for request in &requests {
         let body = request.body.to_string();
         bytes += body.len();
         d.retry
             .run(&format!("delivery to {name}"), || {
-                post(d, request, &body, &secrets)
+                post(d, request, &body, &target)
             })
             .await?;
     }
@@ -59,39 +88,54 @@ pub async fn deliver(d: &Delivery<'_>, briefing: &Briefing) -> Result<Delivered,
     })
 }
 
+/// Whether the channel could deliver: every variable it names is set and holds what it should
+/// (an http(s) webhook URL, an SMTP URL of a known scheme, addresses that parse). Sends nothing.
+pub fn check(
+    channel: &NotifyChannel,
+    env: &(dyn Fn(&str) -> Option<String> + Sync),
+) -> Result<(), NotifyError> {
+    let name = channel.label();
+    match target(channel, env)? {
+        Target::Hook { url, .. } => {
+            let ok = url::Url::parse(&url)
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host());
+            if !ok {
+                let var = channel.variables()[0].1;
+                return Err(NotifyError::fatal(
+                    name,
+                    format!("{var} does not hold an http(s) URL (its value is not shown)"),
+                ));
+            }
+            Ok(())
+        }
+        Target::Telegram { .. } => Ok(()),
+        Target::Email { channel, smtp_url } => email::check(name, channel, &smtp_url),
+    }
+}
+
 /// The payloads a delivery would send, with the URLs' secrets replaced by the variable naming
-/// them (`--dry-run`); an email shows its plain-text part.
+/// them (`--dry-run`); an email shows its plain-text part. A variable that is not set is an
+/// error naming it, as for a real delivery.
 pub fn preview(
     channel: &NotifyChannel,
     briefing: &Briefing,
     env: &(dyn Fn(&str) -> Option<String> + Sync),
 ) -> Result<Vec<(String, String)>, NotifyError> {
-    if channel.kind == ChannelKind::Email {
+    let target = target(channel, env)?;
+    if let NotifyChannel::Email(c) = channel {
         let (subject, text, _) = email::parts(briefing);
         return Ok(vec![(
-            format!("mail to {}", channel.to.join(", ")),
+            format!("mail to {}", c.to.join(", ")),
             format!("Subject: {subject}\n\n{text}"),
         )]);
     }
-    // Placeholders stand for secrets that are not set: a dry run needs none.
-    let mut secrets = secrets(channel, env).unwrap_or_default();
-    let shown = channel
-        .url_env
-        .as_deref()
-        .or(channel.token_env.as_deref())
-        .unwrap_or("URL");
-    secrets
-        .url
-        .get_or_insert_with(|| "https://example.invalid/webhook".into());
-    secrets.token.get_or_insert_with(|| "TOKEN".into());
-    let requests = build(channel, briefing, &secrets)?;
+    let shown = channel.variables()[0].1.to_string();
+    let requests = build(channel, briefing, &target)?;
     Ok(requests
         .into_iter()
         .map(|r| {
-            (
-                format!("POST <{shown}>"),
-                serde_json::to_string_pretty(&r.body).unwrap_or_default(),
-            )
+            let body = serde_json::to_string_pretty(&r.body).unwrap_or_else(|e| e.to_string());
+            (format!("POST <{shown}>"), redact(body, &target))
         })
         .collect())
 }
@@ -99,28 +143,39 @@ pub fn preview(
 fn build(
     channel: &NotifyChannel,
     briefing: &Briefing,
-    secrets: &Secrets,
+    target: &Target<'_>,
 ) -> Result<Vec<Request>, NotifyError> {
-    let top = channel.top.get() as usize;
+    let top = channel.top().get() as usize;
     let name = channel.label();
-    if channel.kind == ChannelKind::Telegram {
-        let token = secrets.token.as_deref().unwrap_or_default();
-        let base = channel
-            .api_base
-            .as_ref()
-            .map_or("https://api.telegram.org", HttpUrl::expose)
-            .trim_end_matches('/');
-        let chat = channel.chat_id.as_deref().unwrap_or_default();
-        return Ok(telegram::bodies(briefing, top, chat)
-            .into_iter()
-            .map(|body| Request {
-                url: format!("{base}/bot{token}/sendMessage"),
-                body,
-            })
-            .collect());
+    match target {
+        Target::Telegram { bot, token } => {
+            let base = bot
+                .api_base
+                .as_ref()
+                .map_or("https://api.telegram.org", HttpUrl::expose)
+                .trim_end_matches('/');
+            Ok(telegram::bodies(briefing, top, &bot.chat_id)
+                .into_iter()
+                .map(|body| Request {
+                    url: format!("{base}/bot{token}/sendMessage"),
+                    body,
+                })
+                .collect())
+        }
+        Target::Hook { kind, url, secret } => {
+            let secrets = Secrets {
+                url: Some(url.clone()),
+                secret: secret.clone(),
+                token: None,
+            };
+            platforms::requests(*kind, briefing, top, &secrets, now_ms())
+                .map_err(|e| NotifyError::fatal(name, e.to_string()))
+        }
+        Target::Email { .. } => Err(NotifyError::fatal(
+            name,
+            SetupError::NotAWebhook("email").to_string(),
+        )),
     }
-    platforms::requests(channel.kind, briefing, top, secrets, now_ms())
-        .map_err(|e| NotifyError::fatal(name, e.to_string()))
 }
 
 /// One POST, judged.
@@ -128,10 +183,10 @@ async fn post(
     d: &Delivery<'_>,
     request: &Request,
     body: &str,
-    secrets: &Secrets,
+    target: &Target<'_>,
 ) -> Result<(), NotifyError> {
     let name = d.channel.label();
-    let redact = |text: String| redact(text, secrets);
+    let redact = |text: String| redact(text, target);
     let response = d
         .http
         .post(&request.url)
@@ -149,7 +204,7 @@ async fn post(
     let status = response.status().as_u16();
     let retry_after = paperbrief_http::retry_after(response.headers());
     let text = response.text().await.unwrap_or_default();
-    let verdict = match d.channel.kind {
+    let verdict = match d.channel.kind() {
         ChannelKind::Telegram if status != 429 && (200..300).contains(&status) => {
             telegram::verdict(&text)
         }
@@ -172,41 +227,58 @@ async fn post(
     }
 }
 
-/// The channel's secrets, read from the variables it names; a variable that is named but not
-/// set is an error naming it.
-fn secrets(
-    channel: &NotifyChannel,
+/// The channel's target, its secrets read from the variables it names; a variable that is
+/// not set is an error naming it (never its value).
+fn target<'a>(
+    channel: &'a NotifyChannel,
     env: &(dyn Fn(&str) -> Option<String> + Sync),
-) -> Result<Secrets, NotifyError> {
-    let read = |var: &Option<String>, what: &str| -> Result<Option<String>, NotifyError> {
-        match var {
-            None => Ok(None),
-            Some(v) => env(v)
-                .filter(|s| !s.trim().is_empty())
-                .map(Some)
-                .ok_or_else(|| {
-                    NotifyError::fatal(
-                        channel.label(),
-                        format!("{v} is not set (the channel's {what}); set it in the environment"),
-                    )
-                }),
-        }
+) -> Result<Target<'a>, NotifyError> {
+    let read = |var: &EnvVar, key: &str| -> Result<String, NotifyError> {
+        env(var.as_str())
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| s.trim().to_owned())
+            .ok_or_else(|| {
+                NotifyError::fatal(
+                    channel.label(),
+                    format!("{var} is not set (the channel's {key}); set it in the environment"),
+                )
+            })
     };
-    Ok(Secrets {
-        url: read(&channel.url_env, "url_env")?.or(read(&channel.smtp_url_env, "smtp_url_env")?),
-        secret: read(&channel.secret_env, "secret_env")?,
-        token: read(&channel.token_env, "token_env")?,
+    let kind = channel.kind();
+    Ok(match channel {
+        NotifyChannel::Feishu(c) | NotifyChannel::Dingtalk(c) => Target::Hook {
+            kind,
+            url: read(&c.url_env, "url_env")?,
+            secret: c
+                .secret_env
+                .as_ref()
+                .map(|v| read(v, "secret_env"))
+                .transpose()?,
+        },
+        NotifyChannel::Wecom(c)
+        | NotifyChannel::Slack(c)
+        | NotifyChannel::Discord(c)
+        | NotifyChannel::Webhook(c) => Target::Hook {
+            kind,
+            url: read(&c.url_env, "url_env")?,
+            secret: None,
+        },
+        NotifyChannel::Telegram(bot) => Target::Telegram {
+            bot,
+            token: read(&bot.token_env, "token_env")?,
+        },
+        NotifyChannel::Email(c) => Target::Email {
+            channel: c,
+            smtp_url: read(&c.smtp_url_env, "smtp_url_env")?,
+        },
     })
 }
 
 /// A message with every secret it might quote replaced by `***`.
-fn redact(mut text: String, secrets: &Secrets) -> String {
-    for s in [&secrets.url, &secrets.secret, &secrets.token]
-        .into_iter()
-        .flatten()
-    {
+fn redact(mut text: String, target: &Target<'_>) -> String {
+    for s in target.secrets() {
         if s.len() >= 4 {
-            text = text.replace(s.as_str(), "***");
+            text = text.replace(s, "***");
         }
     }
     text

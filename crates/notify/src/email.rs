@@ -7,7 +7,7 @@ use std::time::Duration;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use paperbrief_core::NotifyChannel;
+use paperbrief_core::EmailChannel;
 use paperbrief_core::SectionName;
 use paperbrief_report::Outcome;
 
@@ -83,27 +83,45 @@ pub fn parts(b: &Briefing) -> (String, String, String) {
     (subject, text, html)
 }
 
+/// Whether the channel could send: the SMTP URL makes a transport, the sender and every
+/// recipient parse as addresses. Sends nothing.
+pub fn check(name: &str, channel: &EmailChannel, smtp_url: &str) -> Result<(), NotifyError> {
+    let fatal = |m: String| NotifyError::fatal(name, m);
+    transport(smtp_url).map_err(|e| fatal(e.to_string()))?;
+    addresses(channel).map_err(fatal)?;
+    Ok(())
+}
+
+/// The sender and the recipients, parsed.
+fn addresses(channel: &EmailChannel) -> Result<(Mailbox, Vec<Mailbox>), String> {
+    let from: Mailbox = channel
+        .from
+        .parse()
+        .map_err(|e| format!("`from` is not an address: {e}"))?;
+    let to = channel
+        .to
+        .iter()
+        .map(|to| {
+            to.parse::<Mailbox>()
+                .map_err(|e| format!("`to` address `{to}`: {e}"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((from, to))
+}
+
 /// Sends the briefing to the channel's recipients over the SMTP server `smtp_url` names;
 /// returns the message's size.
 pub async fn send(
-    channel: &NotifyChannel,
+    name: &str,
+    channel: &EmailChannel,
     b: &Briefing,
     smtp_url: &str,
 ) -> Result<usize, NotifyError> {
-    let name = channel.label();
     let fatal = |m: String| NotifyError::fatal(name, m);
     let transport = transport(smtp_url).map_err(|e| fatal(e.to_string()))?;
-    let from: Mailbox = channel
-        .from
-        .as_deref()
-        .unwrap_or_default()
-        .parse()
-        .map_err(|e| fatal(format!("`from` is not an address: {e}")))?;
+    let (from, to) = addresses(channel).map_err(fatal)?;
     let mut message = Message::builder().from(from);
-    for to in &channel.to {
-        let to: Mailbox = to
-            .parse()
-            .map_err(|e| fatal(format!("`to` address `{to}`: {e}")))?;
+    for to in to {
         message = message.to(to);
     }
     let (subject, text, html) = parts(b);

@@ -16,5 +16,5 @@ pub mod platforms;
 pub mod text;
 
 pub use briefing::{Briefing, PaperLine};
-pub use deliver::{Delivered, Delivery, deliver, preview};
+pub use deliver::{Delivered, Delivery, check, deliver, preview};
 pub use error::{NotifyError, SetupError};

@@ -17,7 +17,10 @@ use crate::http_url::HttpUrl;
 mod notify;
 mod sentinel;
 
-pub use notify::{ChannelKind, NotifyChannel};
+pub use notify::{
+    ChannelKind, Common, EmailChannel, EnvVar, EnvVarError, Hook, NotifyChannel, SignedHook,
+    TelegramBot,
+};
 
 /// The embedded defaults; every key paperbrief knows is in this file, documented.
 pub const DEFAULT_TOML: &str = include_str!("../../../../config/default.toml");

@@ -264,8 +264,13 @@ fn notify_channels_are_read_checked_and_printed_back() {
         .unwrap();
     assert_eq!(c.notify.len(), 2);
     assert_eq!(c.notify[0].label(), "feishu");
-    assert_eq!(c.notify[0].top.get(), 10);
-    assert_eq!(c.notify[1].to.len(), 2);
+    assert_eq!(c.notify[0].top().get(), 10);
+    assert_eq!(c.notify[1].label(), "mail");
+    assert_eq!(c.notify[1].top().get(), 5);
+    let NotifyChannel::Email(mail) = &c.notify[1] else {
+        panic!("{:?}", c.notify[1]);
+    };
+    assert_eq!(mail.to.len(), 2);
     let printed = c.to_redacted_toml();
     let again = ConfigBuilder::new()
         .file(Path::new("printed.toml"), &printed)
@@ -274,10 +279,18 @@ fn notify_channels_are_read_checked_and_printed_back() {
         .unwrap();
     assert_eq!(again.notify, c.notify, "{printed}");
     for (bad, want) in [
-        ("[[notify]]\nkind = \"slack\"\n", "`notify[0].url_env`"),
+        ("[[notify]]\nkind = \"slack\"\n", "missing field `url_env`"),
         (
             "[[notify]]\nkind = \"telegram\"\ntoken_env = \"T\"\n",
-            "`notify[0].chat_id`",
+            "missing field `chat_id`",
+        ),
+        (
+            "[[notify]]\nkind = \"slack\"\nurl_env = \"A\"\nsecret_env = \"B\"\n",
+            "unknown field `secret_env`, expected one of `name`, `top`, `url_env`",
+        ),
+        (
+            "[[notify]]\nkind = \"email\"\nsmtp_url_env = \"S\"\nfrom = \"a@b.c\"\nto = []\n",
+            "`notify[0].to`",
         ),
         (
             "[[notify]]\nkind = \"irc\"\nurl_env = \"X\"\n",
@@ -302,4 +315,16 @@ fn notify_channels_are_read_checked_and_printed_back() {
             .to_string();
         assert!(e.contains(want), "{bad}: {e}");
     }
+}
+
+#[test]
+fn a_url_in_a_variable_field_is_refused_without_being_repeated() {
+    let file = "[[notify]]\nkind = \"feishu\"\nurl_env = \"https://open.feishu.cn/open-apis/bot/v2/hook/xyz-token\"\n";
+    let e = ConfigBuilder::new()
+        .file(Path::new("n.toml"), file)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("`notify[0]`"), "{e}");
+    assert!(e.contains("`url_env` holds a URL"), "{e}");
+    assert!(!e.contains("xyz-token"), "the secret is repeated: {e}");
 }
