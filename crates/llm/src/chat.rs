@@ -17,20 +17,59 @@ pub fn api_key_from_env() -> Option<String> {
         .find_map(|v| std::env::var(v).ok().filter(|k| !k.trim().is_empty()))
 }
 
+/// Who speaks a chat message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// The instructions.
+    System,
+    /// The request (the paper).
+    User,
+    /// The model's answer (in a repair turn).
+    Assistant,
+}
+
+impl Role {
+    /// As the API spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::System => "system",
+            Self::User => "user",
+            Self::Assistant => "assistant",
+        }
+    }
+}
+
 /// One chat message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Message {
-    /// `system`, `user` or `assistant`.
-    pub role: String,
+    /// Who speaks.
+    pub role: Role,
     /// The text.
     pub content: String,
 }
 
 impl Message {
-    /// A message with `role`.
-    pub fn new(role: &str, content: impl Into<String>) -> Self {
+    /// The instructions.
+    pub fn system(content: impl Into<String>) -> Self {
         Self {
-            role: role.to_owned(),
+            role: Role::System,
+            content: content.into(),
+        }
+    }
+
+    /// The request.
+    pub fn user(content: impl Into<String>) -> Self {
+        Self {
+            role: Role::User,
+            content: content.into(),
+        }
+    }
+
+    /// The model's earlier answer.
+    pub fn assistant(content: impl Into<String>) -> Self {
+        Self {
+            role: Role::Assistant,
             content: content.into(),
         }
     }

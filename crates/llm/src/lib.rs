@@ -25,7 +25,7 @@ mod transport;
 
 pub use backend::LlmBackend;
 pub use chat::{
-    ChatOutcome, ChatReply, ChatRequest, Message, ModelInfo, Usage, api_key_from_env,
+    ChatOutcome, ChatReply, ChatRequest, Message, ModelInfo, Role, Usage, api_key_from_env,
     reply_from_json,
 };
 pub use client::LlmClient;

@@ -29,7 +29,7 @@ fn request(model: &str) -> ChatRequest {
     ChatRequest {
         model: model.to_owned(),
         temperature: 0.3,
-        messages: vec![Message::new("system", "S"), Message::new("user", "U")],
+        messages: vec![Message::system("S"), Message::user("U")],
         max_tokens: 256,
         prompt_tokens: 10,
         response_format: None,

@@ -124,7 +124,7 @@ async fn completion(llm: &LlmClient, model: &str) -> CheckLine {
     let request = ChatRequest {
         model: model.to_owned(),
         temperature: 0.0,
-        messages: vec![Message::new("user", "请只回复两个字：你好")],
+        messages: vec![Message::user("请只回复两个字：你好")],
         max_tokens: 16,
         prompt_tokens: 16,
         response_format: None,

@@ -91,10 +91,7 @@ impl Planner {
 
 /// The conversation a fresh prompt starts: its system and user messages.
 pub fn messages(prompt: &RenderedPrompt) -> Vec<Message> {
-    vec![
-        Message::new("system", &prompt.system),
-        Message::new("user", &prompt.user),
-    ]
+    vec![Message::system(&prompt.system), Message::user(&prompt.user)]
 }
 
 /// The template `[prompt]` names: built in, or `{dir}/{template}` read from disk.

@@ -56,21 +56,6 @@ pub struct DryRunLine {
     pub cuts: Vec<String>,
 }
 
-/// The model and context to plan for: the server's when it answers, else the configuration's
-/// (said in the log).
-async fn planning_setup(services: &Services) -> ModelSetup {
-    let llm = &services.config().llm;
-    match services.setup_model().await {
-        Ok(setup) => setup,
-        Err(e) => {
-            let model = llm.model.clone().unwrap_or_else(|| "(not set)".to_owned());
-            let setup = ModelSetup::offline(model, llm.max_model_len);
-            tracing::warn!(target: "paperbrief::run", "{e}; planning for a {}-token context ({})", setup.context, setup.context_source);
-            setup
-        }
-    }
-}
-
 /// A paper read as `run` reads it, with the first request `run` sends for it.
 pub(crate) struct Planned {
     /// What was read.
@@ -130,8 +115,8 @@ pub(crate) async fn dry_run(
     day: &Day,
     chosen: &[usize],
     hints: Hints,
-) -> DryRun {
-    let setup = planning_setup(services).await;
+) -> Result<DryRun, OrchestratorError> {
+    let setup = services.planning_setup().await?;
     let mut lines = Vec::with_capacity(chosen.len());
     for &i in chosen {
         let paper = &day.papers()[i];
@@ -156,7 +141,7 @@ pub(crate) async fn dry_run(
         };
         lines.push(line);
     }
-    DryRun { setup, lines }
+    Ok(DryRun { setup, lines })
 }
 
 /// The prompt `run` would send first for paper `id` — with that day's HF metadata when `date`
@@ -180,7 +165,7 @@ pub async fn plan_prompt(
         }
         None => (PaperRef::bare(id.clone()), id.clone(), None),
     };
-    let setup = planning_setup(services).await;
+    let setup = services.planning_setup().await?;
     let planned = plan_one(services, &setup, &paper, &version, hint)
         .await
         .map_err(|reason| OrchestratorError::Unplannable {

@@ -103,7 +103,7 @@ pub async fn run(
     day.save(store).await;
     if opts.dry_run {
         return Ok(RunResult::DryRun(
-            dry_run(services, &day, &chosen, hints).await,
+            dry_run(services, &day, &chosen, hints).await?,
         ));
     }
     let (worker, jobs, others) = plan(services, &day, &chosen, hints, opts.force).await?;

@@ -143,6 +143,20 @@ impl Services {
         }
     }
 
+    /// The setup to plan requests with when none is sent yet (`run --dry-run`, `prompt`,
+    /// `batch export`): the server's when it answers; else, when `llm.model` names the model,
+    /// that model at the configured context (the log says so); else the server's error.
+    pub(crate) async fn planning_setup(&self) -> Result<ModelSetup, OrchestratorError> {
+        match self.model_or_name().await? {
+            ModelChoice::Ready(setup) => Ok(setup),
+            ModelChoice::Unreachable(e, model) => {
+                let setup = ModelSetup::offline(model, self.config.llm.max_model_len);
+                tracing::warn!(target: "paperbrief::run", "{e}; planning for llm.model = {} without the server, at a {}-token context ({})", setup.model, setup.context, setup.context_source);
+                Ok(setup)
+            }
+        }
+    }
+
     /// A job per `(version, paper, hint)`: its key under `model`, and its stored brief unless
     /// `force`.
     pub(crate) async fn jobs(

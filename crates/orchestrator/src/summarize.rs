@@ -315,8 +315,8 @@ impl<'a> Session<'a> {
         let mut conversation = messages(&self.prompt);
         let (answer, asked) = (count_message(&reply.content), count_message(&instruction));
         if self.prompt.tokens + answer + asked <= self.budget.input() {
-            conversation.push(Message::new("assistant", &reply.content));
-            conversation.push(Message::new("user", instruction));
+            conversation.push(Message::assistant(&reply.content));
+            conversation.push(Message::user(instruction));
             return Ok((conversation, self.prompt.tokens + answer + asked));
         }
         if let Some(user) = conversation.last_mut() {

@@ -45,7 +45,7 @@ pub async fn export(services: &Services, date: ReportDate) -> Result<Exported, O
     let all: Vec<usize> = (0..day.papers().len()).collect();
     let hints = day.resolve_versions(&services.sources().arxiv, &all).await;
     day.save(services.store()).await;
-    let setup = batch_setup(services).await?;
+    let setup = services.planning_setup().await?;
     let planning = Planning {
         services,
         date,
@@ -156,20 +156,5 @@ impl Planning<'_> {
                 max_tokens: request.max_tokens,
             }),
         )
-    }
-}
-
-/// The server's setup when it answers; else `llm.model` with the configured context.
-async fn batch_setup(services: &Services) -> Result<ModelSetup, OrchestratorError> {
-    match services.setup_model().await {
-        Ok(setup) => Ok(setup),
-        Err(e) => {
-            let llm = &services.config().llm;
-            let Some(model) = llm.model.clone() else {
-                return Err(e);
-            };
-            tracing::warn!(target: "paperbrief::batch", "{e}; planning for llm.model = {model} without the server");
-            Ok(ModelSetup::offline(model, llm.max_model_len))
-        }
     }
 }

@@ -7,7 +7,7 @@ use paperbrief_core::{ArxivId, ConfigBuilder, Section, SourceDoc, SourceKind};
 use paperbrief_prompt::ContextOverflow;
 
 use super::*;
-use paperbrief_llm::ChatOutcome;
+use paperbrief_llm::{ChatOutcome, Role};
 
 /// Answers from a script, one per request, and keeps every request.
 #[derive(Debug, Default)]
@@ -194,7 +194,7 @@ async fn a_missing_section_is_repaired_in_a_second_turn() {
     let sent = backend.requests();
     let repair = &sent[1].messages;
     assert_eq!(repair.len(), 4);
-    assert_eq!(repair[2].role, "assistant");
+    assert_eq!(repair[2].role, Role::Assistant);
     assert_eq!(repair[2].content, missing);
     assert!(
         repair[3].content.contains("主要创新点"),
