@@ -8,10 +8,10 @@ use std::collections::BTreeMap;
 
 use paperbrief_core::{ArxivId, PaperRef, ReportDate, SkippedItem};
 use paperbrief_fetch::extract::AbstractInfo;
-use paperbrief_fetch::{ArxivClient, HfClient};
 use paperbrief_report::{DailyReport, Entry, ReportFiles, ReportPaths};
 
 use crate::error::OrchestratorError;
+use crate::services::Services;
 use crate::store::{ListSnapshot, Store};
 
 /// Abstracts the export API gave while resolving versions, by base id.
@@ -30,14 +30,12 @@ pub struct Day {
 impl Day {
     /// The day's list from HF — or, when HF cannot be reached, the copy an earlier run stored —
     /// with the versions stored for it and the report written for it so far.
-    pub async fn load(
-        hf: &HfClient,
-        store: &Store,
-        reports: &ReportPaths,
+    pub(crate) async fn load(
+        services: &Services,
         date: ReportDate,
     ) -> Result<Self, OrchestratorError> {
-        let stored = store.list(date).await;
-        let (papers, skipped) = match hf.daily_papers(date).await {
+        let stored = services.store().list(date).await;
+        let (papers, skipped) = match services.sources().hf.daily_papers(date).await {
             Ok(list) => (list.papers, list.skipped),
             Err(source) => match &stored {
                 Some(snapshot) => {
@@ -52,7 +50,7 @@ impl Day {
             papers,
             skipped,
             versions: stored.map(|s| s.versions).unwrap_or_default(),
-            previous: previous_report(reports, date).await,
+            previous: previous_report(services.reports(), date).await,
         })
     }
 
@@ -113,42 +111,39 @@ impl Day {
             .unwrap_or_else(|| paper.id.clone())
     }
 
-    /// Resolves the versions of the papers at `chosen` that have none yet, from the export API
-    /// (one request per `sources.arxiv_api_batch` papers); versions an earlier run resolved are
-    /// kept, so reruns key their work identically. Returns the abstracts the API gave.
-    pub(crate) async fn resolve_versions(
-        &mut self,
-        arxiv: &ArxivClient,
-        chosen: &[usize],
-    ) -> Hints {
-        let missing: Vec<ArxivId> = chosen
+    /// The papers at `chosen` whose version no run has resolved yet, unversioned.
+    fn unresolved(&self, chosen: &[usize]) -> Vec<ArxivId> {
+        chosen
             .iter()
             .map(|&i| &self.papers[i])
             .filter(|p| !self.versions.contains_key(p.id.base()))
             .map(|p| p.id.unversioned())
-            .collect();
-        let mut hints = Hints::new();
-        if missing.is_empty() {
-            return hints;
-        }
-        match arxiv.lookup(&missing).await {
-            Ok(found) => {
-                for info in found {
-                    if let Some(id) = info.id.as_deref().and_then(|s| ArxivId::parse(s).ok()) {
-                        self.versions.insert(id.base().to_owned(), id.clone());
-                        hints.insert(id.base().to_owned(), info);
-                    }
-                }
-            }
-            Err(e) => {
-                tracing::warn!(target: "paperbrief::run", "arXiv export API: {e}; continuing without versions");
-            }
-        }
-        hints
+            .collect()
     }
 
-    /// Stores the whole list, its versions and its unusable items (a failure is logged).
-    pub(crate) async fn save(&self, store: &Store) {
+    /// Takes the versions `found` gives for papers of this day's list; versions an earlier run
+    /// resolved are kept, so reruns key their work identically.
+    fn learn(&mut self, found: &Hints) {
+        for p in &self.papers {
+            if self.versions.contains_key(p.id.base()) {
+                continue;
+            }
+            let resolved = found
+                .get(p.id.base())
+                .and_then(|info| info.id.as_deref())
+                .and_then(|s| ArxivId::parse(s).ok());
+            if let Some(id) = resolved {
+                self.versions.insert(p.id.base().to_owned(), id);
+            }
+        }
+    }
+
+    /// Stores the whole list, its versions and its unusable items (a failure is logged). An
+    /// empty list is not stored: it may be a day HF has not published yet.
+    async fn save(&self, store: &Store) {
+        if self.is_empty() {
+            return;
+        }
         let snapshot = ListSnapshot {
             papers: self.papers.clone(),
             versions: self.versions.clone(),
@@ -194,6 +189,72 @@ impl Day {
         }
         report
     }
+}
+
+/// A day ready for work: its list, the papers chosen to work on (by position) and the abstracts
+/// the export API gave while resolving their versions.
+pub(crate) struct Prepared {
+    /// The day.
+    pub(crate) day: Day,
+    /// The papers to work on.
+    pub(crate) chosen: Vec<usize>,
+    /// What the export API said of them.
+    pub(crate) hints: Hints,
+}
+
+impl Day {
+    /// The one way a command starts on a day: load the list (or its stored copy), choose the
+    /// papers (`only`, else all; at most `limit`), resolve their versions in one export-API
+    /// lookup, and store the list with them.
+    pub(crate) async fn prepare(
+        services: &Services,
+        date: ReportDate,
+        only: &[ArxivId],
+        limit: Option<usize>,
+    ) -> Result<Prepared, OrchestratorError> {
+        let mut day = Self::load(services, date).await?;
+        let chosen = day.select(only, limit)?;
+        let hints = resolve_versions(services, std::slice::from_mut(&mut day), &[&chosen]).await;
+        Ok(Prepared { day, chosen, hints })
+    }
+}
+
+/// Resolves the versions of the chosen papers of several days (`chosen[i]` are positions in
+/// `days[i]`) in one export-API lookup (split by `sources.arxiv_api_batch`), and stores each
+/// day's list with them. A lookup that fails is logged: the papers are read as listed.
+pub(crate) async fn resolve_versions(
+    services: &Services,
+    days: &mut [Day],
+    chosen: &[&[usize]],
+) -> Hints {
+    let mut missing: Vec<ArxivId> = days
+        .iter()
+        .zip(chosen)
+        .flat_map(|(day, chosen)| day.unresolved(chosen))
+        .collect();
+    missing.sort_unstable_by(|a, b| a.base().cmp(b.base()));
+    missing.dedup_by(|a, b| a.base() == b.base());
+    let mut hints = Hints::new();
+    if !missing.is_empty() {
+        match services.sources().arxiv.lookup(&missing).await {
+            Ok(found) => {
+                for info in found {
+                    let id = info.id.as_deref().and_then(|s| ArxivId::parse(s).ok());
+                    if let Some(id) = id {
+                        hints.insert(id.base().to_owned(), info);
+                    }
+                }
+            }
+            Err(e) => {
+                tracing::warn!(target: "paperbrief::run", "arXiv export API: {e}; continuing without versions");
+            }
+        }
+    }
+    for day in days.iter_mut() {
+        day.learn(&hints);
+        day.save(services.store()).await;
+    }
+    hints
 }
 
 /// The report an earlier run wrote; one that cannot be read is logged and ignored (this run

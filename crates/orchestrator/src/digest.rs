@@ -9,7 +9,7 @@ use std::sync::Arc;
 use paperbrief_core::{PaperRef, Period, ReportDate};
 use paperbrief_report::{DailyReport, ReportFiles, ReportKey};
 
-use crate::day::Day;
+use crate::day::{Day, resolve_versions};
 use crate::error::OrchestratorError;
 use crate::meter::RunMeter;
 use crate::pipeline::pipeline;
@@ -56,23 +56,28 @@ pub async fn digest(
     let today = ReportDate::today_utc();
     let (mut days, missing_days) = read_days(services, opts.period, today).await;
     let chosen = top_papers(&days, opts.top);
-    let mut work = Vec::with_capacity(chosen.len());
-    for c in &chosen {
-        let day = &mut days[c.day];
-        let index = day
-            .papers()
-            .iter()
-            .position(|p| p.id.base() == c.paper.id.base());
-        let hints = day
-            .resolve_versions(
-                &services.sources().arxiv,
-                &index.into_iter().collect::<Vec<_>>(),
-            )
-            .await;
-        day.save(services.store()).await;
-        let hint = hints.get(c.paper.id.base()).cloned();
-        work.push((day.version_of(&c.paper), c.paper.clone(), hint));
-    }
+    let positions: Vec<Vec<usize>> = days
+        .iter()
+        .enumerate()
+        .map(|(d, day)| {
+            let here = chosen.iter().filter(|c| c.day == d);
+            here.filter_map(|c| {
+                day.papers()
+                    .iter()
+                    .position(|p| p.id.base() == c.paper.id.base())
+            })
+            .collect()
+        })
+        .collect();
+    let positions: Vec<&[usize]> = positions.iter().map(Vec::as_slice).collect();
+    let hints = resolve_versions(services, &mut days, &positions).await;
+    let work: Vec<_> = chosen
+        .iter()
+        .map(|c| {
+            let hint = hints.get(c.paper.id.base()).cloned();
+            (days[c.day].version_of(&c.paper), c.paper.clone(), hint)
+        })
+        .collect();
     let model = services.model_or_name().await?;
     let jobs = services.jobs(work, false, model.name()).await;
     let worker = services.worker(model, &jobs)?;
@@ -103,14 +108,7 @@ async fn read_days(
 ) -> (Vec<Day>, Vec<(ReportDate, String)>) {
     let (mut days, mut missing) = (Vec::new(), Vec::new());
     for date in period.days().into_iter().filter(|d| *d <= today) {
-        match Day::load(
-            &services.sources().hf,
-            services.store(),
-            services.reports(),
-            date,
-        )
-        .await
-        {
+        match Day::load(services, date).await {
             Ok(day) => days.push(day),
             Err(e) => {
                 tracing::warn!(target: "paperbrief::digest", "{date}: {e}");

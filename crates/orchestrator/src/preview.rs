@@ -7,7 +7,7 @@ use paperbrief_fetch::extract::AbstractInfo;
 use paperbrief_prompt::{Budget, RenderedPrompt};
 use paperbrief_report::SourceInfo;
 
-use crate::day::{Day, Hints};
+use crate::day::{Day, Hints, Prepared};
 use crate::error::{OrchestratorError, PlanError};
 use crate::paper::source_info;
 use crate::services::Services;
@@ -116,7 +116,7 @@ pub(crate) async fn dry_run(
     chosen: &[usize],
     hints: Hints,
 ) -> Result<DryRun, OrchestratorError> {
-    let setup = services.planning_setup().await?;
+    let setup = services.planning_setup(false).await?;
     let mut lines = Vec::with_capacity(chosen.len());
     for &i in chosen {
         let paper = &day.papers()[i];
@@ -153,11 +153,11 @@ pub async fn plan_prompt(
 ) -> Result<(PlannedPrompt, ModelSetup), OrchestratorError> {
     let (paper, version, hint) = match date {
         Some(date) => {
-            let sources = services.sources();
-            let mut day =
-                Day::load(&sources.hf, services.store(), services.reports(), date).await?;
-            let chosen = day.select(std::slice::from_ref(id), None)?;
-            let mut hints = day.resolve_versions(&sources.arxiv, &chosen).await;
+            let Prepared {
+                day,
+                chosen,
+                mut hints,
+            } = Day::prepare(services, date, std::slice::from_ref(id), None).await?;
             let paper = day.papers()[chosen[0]].clone();
             let version = explicit_or(id, day.version_of(&paper));
             let hint = hints.remove(paper.id.base());
@@ -165,7 +165,7 @@ pub async fn plan_prompt(
         }
         None => (PaperRef::bare(id.clone()), id.clone(), None),
     };
-    let setup = services.planning_setup().await?;
+    let setup = services.planning_setup(false).await?;
     let planned = plan_one(services, &setup, &paper, &version, hint)
         .await
         .map_err(|reason| OrchestratorError::Unplannable {

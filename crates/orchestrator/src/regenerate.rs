@@ -38,15 +38,7 @@ pub async fn regenerate(
     date: Option<ReportDate>,
 ) -> Result<Regenerated, OrchestratorError> {
     let day = match date {
-        Some(d) => Some(
-            Day::load(
-                &services.sources().hf,
-                services.store(),
-                services.reports(),
-                d,
-            )
-            .await?,
-        ),
+        Some(d) => Some(Day::load(services, d).await?),
         None => None,
     };
     let paper = match &day {

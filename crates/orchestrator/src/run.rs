@@ -8,7 +8,7 @@ use std::sync::Arc;
 use paperbrief_core::{ArxivId, ReportDate};
 use paperbrief_report::{DailyReport, Entry, Outcome, ReportFiles};
 
-use crate::day::{Day, Hints};
+use crate::day::{Day, Hints, Prepared};
 use crate::error::OrchestratorError;
 use crate::meter::RunMeter;
 use crate::paper::{Job, Worker};
@@ -91,16 +91,11 @@ pub async fn run(
     progress: Arc<dyn Progress>,
 ) -> Result<RunResult, OrchestratorError> {
     let meter = RunMeter::start(services);
-    let (store, reports) = (services.store(), services.reports());
-    let mut day = Day::load(&services.sources().hf, store, reports, opts.date).await?;
+    let Prepared { day, chosen, hints } =
+        Day::prepare(services, opts.date, &opts.only, opts.limit).await?;
     if day.is_empty() {
         return Ok(RunResult::Empty);
     }
-    let chosen = day.select(&opts.only, opts.limit)?;
-    let hints = day
-        .resolve_versions(&services.sources().arxiv, &chosen)
-        .await;
-    day.save(store).await;
     if opts.dry_run {
         return Ok(RunResult::DryRun(
             dry_run(services, &day, &chosen, hints).await?,

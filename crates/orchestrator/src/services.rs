@@ -144,17 +144,30 @@ impl Services {
     }
 
     /// The setup to plan requests with when none is sent yet (`run --dry-run`, `prompt`,
-    /// `batch export`): the server's when it answers; else, when `llm.model` names the model,
-    /// that model at the configured context (the log says so); else the server's error.
-    pub(crate) async fn planning_setup(&self) -> Result<ModelSetup, OrchestratorError> {
-        match self.model_or_name().await? {
-            ModelChoice::Ready(setup) => Ok(setup),
-            ModelChoice::Unreachable(e, model) => {
-                let setup = ModelSetup::offline(model, self.config.llm.max_model_len);
-                tracing::warn!(target: "paperbrief::run", "{e}; planning for llm.model = {} without the server, at a {}-token context ({})", setup.model, setup.context, setup.context_source);
-                Ok(setup)
-            }
-        }
+    /// `batch export`): the server's when it answers; else `llm.model` at the configured context
+    /// (the log says so). Without `llm.model` either, a plan that must name the model
+    /// (`named`: a batch file) fails with the server's error; one that is only shown (`prompt`,
+    /// the dry run) leaves the body's model empty and says why.
+    pub(crate) async fn planning_setup(
+        &self,
+        named: bool,
+    ) -> Result<ModelSetup, OrchestratorError> {
+        let (e, model) = match self.setup_model().await {
+            Ok(setup) => return Ok(setup),
+            Err(e) => match (&self.config.llm.model, named) {
+                (Some(model), _) => (e, model.clone()),
+                (None, true) => return Err(e),
+                (None, false) => (e, String::new()),
+            },
+        };
+        let setup = ModelSetup::offline(model, self.config.llm.max_model_len);
+        let model = if setup.model.is_empty() {
+            "no model (llm.model is not set: the request's model is empty)".to_owned()
+        } else {
+            format!("llm.model = {}", setup.model)
+        };
+        tracing::warn!(target: "paperbrief::run", "{e}; planning for {model} without the server, at a {}-token context ({})", setup.context, setup.context_source);
+        Ok(setup)
     }
 
     /// A job per `(version, paper, hint)`: its key under `model`, and its stored brief unless

@@ -7,7 +7,7 @@ use paperbrief_prompt::Budget;
 use serde_json::json;
 
 use super::{Manifest, ManifestEntry, custom_id};
-use crate::day::Day;
+use crate::day::{Day, Prepared};
 use crate::error::{OrchestratorError, PlanError};
 use crate::paper::{BriefKeys, source_info};
 use crate::preview::{Planned, read_and_plan};
@@ -35,17 +35,8 @@ pub struct Exported {
 /// `vllm run-batch` has no server to ask). Papers are read as `run` reads them (at most
 /// `run.fetch_concurrency` at once) and written in report order.
 pub async fn export(services: &Services, date: ReportDate) -> Result<Exported, OrchestratorError> {
-    let mut day = Day::load(
-        &services.sources().hf,
-        services.store(),
-        services.reports(),
-        date,
-    )
-    .await?;
-    let all: Vec<usize> = (0..day.papers().len()).collect();
-    let hints = day.resolve_versions(&services.sources().arxiv, &all).await;
-    day.save(services.store()).await;
-    let setup = services.planning_setup().await?;
+    let Prepared { day, hints, .. } = Day::prepare(services, date, &[], None).await?;
+    let setup = services.planning_setup(true).await?;
     let planning = Planning {
         services,
         date,

@@ -102,13 +102,7 @@ pub async fn import(
         }
     }
     problems.sort_by_key(|p| (p.line.is_none(), p.line));
-    let day = Day::load(
-        &services.sources().hf,
-        services.store(),
-        services.reports(),
-        date,
-    )
-    .await?;
+    let day = Day::load(services, date).await?;
     let mut stored = stored_entries(services, &day, &[], &manifest.model).await;
     // The run's numbers: the briefs this import accepted, with the tokens the batch reported.
     let imported: Vec<(paperbrief_report::Entry, bool)> = stored
