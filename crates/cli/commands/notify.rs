@@ -3,8 +3,8 @@
 use anyhow::{Context, Result, bail};
 use paperbrief_fetch::resolve_cache_dir;
 use paperbrief_notify::preview;
+use paperbrief_orchestrator::Store;
 use paperbrief_orchestrator::publish::{ChannelOutcome, SendOptions, briefing, send};
-use paperbrief_orchestrator::store::Store;
 use paperbrief_report::ReportPaths;
 
 use super::Outcome;

@@ -19,7 +19,7 @@ pub(crate) type Hints = BTreeMap<String, AbstractInfo>;
 
 /// One day of Hugging Face Daily Papers.
 #[derive(Debug, Clone)]
-pub struct Day {
+pub(crate) struct Day {
     date: ReportDate,
     papers: Vec<PaperRef>,
     skipped: Vec<SkippedItem>,
@@ -55,33 +55,33 @@ impl Day {
     }
 
     /// The day.
-    pub fn date(&self) -> ReportDate {
+    pub(crate) fn date(&self) -> ReportDate {
         self.date
     }
 
     /// Every paper of the list, in report order.
-    pub fn papers(&self) -> &[PaperRef] {
+    pub(crate) fn papers(&self) -> &[PaperRef] {
         &self.papers
     }
 
     /// Whether the list holds nothing at all (a weekend, a holiday, not published yet).
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.papers.is_empty() && self.skipped.is_empty()
     }
 
     /// The report an earlier run wrote for the day.
-    pub fn previous(&self) -> Option<&DailyReport> {
+    pub(crate) fn previous(&self) -> Option<&DailyReport> {
         self.previous.as_ref()
     }
 
     /// The paper with this id, if the day lists it.
-    pub fn find(&self, id: &ArxivId) -> Option<&PaperRef> {
+    pub(crate) fn find(&self, id: &ArxivId) -> Option<&PaperRef> {
         self.papers.iter().find(|p| p.id.base() == id.base())
     }
 
     /// Which papers (by position) to work on: those of `only`, else all; at most `limit`.
     /// Choosing never changes what the report lists.
-    pub fn select(
+    pub(crate) fn select(
         &self,
         only: &[ArxivId],
         limit: Option<usize>,
@@ -104,7 +104,7 @@ impl Day {
     }
 
     /// The id with the version to read: the one an earlier run resolved, else as listed.
-    pub fn version_of(&self, paper: &PaperRef) -> ArxivId {
+    pub(crate) fn version_of(&self, paper: &PaperRef) -> ArxivId {
         self.versions
             .get(paper.id.base())
             .cloned()
@@ -157,7 +157,7 @@ impl Day {
     /// The day's report: every paper of the list in report order — the entry `known` gives it,
     /// else the earlier report's (with the list's current metadata), else pending — and the
     /// unusable items. `stats` are the run's; the per-paper numbers are recounted.
-    pub fn report(
+    pub(crate) fn report(
         &self,
         mut known: impl FnMut(&PaperRef) -> Option<Entry>,
         stats: paperbrief_report::RunStats,
@@ -276,7 +276,7 @@ async fn previous_report(reports: &ReportPaths, date: ReportDate) -> Option<Dail
 }
 
 /// Writes the report's JSON and Markdown, atomically, off the async workers.
-pub async fn write_report(
+pub(crate) async fn write_report(
     reports: &ReportPaths,
     report: &DailyReport,
 ) -> Result<ReportFiles, OrchestratorError> {

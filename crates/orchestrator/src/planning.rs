@@ -90,12 +90,12 @@ impl Planner {
 }
 
 /// The conversation a fresh prompt starts: its system and user messages.
-pub fn messages(prompt: &RenderedPrompt) -> Vec<Message> {
+pub(crate) fn messages(prompt: &RenderedPrompt) -> Vec<Message> {
     vec![Message::system(&prompt.system), Message::user(&prompt.user)]
 }
 
 /// The template `[prompt]` names: built in, or `{dir}/{template}` read from disk.
-pub fn load_template(config: &Config) -> Result<Template, OrchestratorError> {
+pub(crate) fn load_template(config: &Config) -> Result<Template, OrchestratorError> {
     let Some(dir) = &config.prompt.dir else {
         return Ok(Template::builtin());
     };
@@ -108,7 +108,7 @@ pub fn load_template(config: &Config) -> Result<Template, OrchestratorError> {
 /// Asks the server to count the fixed part of a prompt (the instructions and template around an
 /// empty paper) and records it against our estimate. Servers without `/tokenize` leave the
 /// setup as it is.
-pub async fn calibrate(llm: &LlmClient, planner: &Planner, setup: &mut ModelSetup) {
+pub(crate) async fn calibrate(llm: &LlmClient, planner: &Planner, setup: &mut ModelSetup) {
     let empty = SourceDoc {
         kind: SourceKind::Abs,
         id: calibration_id(),

@@ -1,6 +1,6 @@
 //! Prompts without the model: `run --dry-run` for a day and `prompt` for one paper. Both read
-//! the paper as `run` does and plan through the same [`Planner`](crate::planning::Planner) and
-//! [`Summarizer::first_request`], so what they show is exactly what `run` sends.
+//! the paper as `run` does and plan through the same `Planner` and `Summarizer::first_request`,
+//! so what they show is exactly what `run` sends.
 
 use paperbrief_core::{ArxivId, PaperRef, ReportDate};
 use paperbrief_fetch::extract::AbstractInfo;

@@ -14,7 +14,7 @@ use crate::store::{Store, StoredSource};
 
 /// Reads papers through the store.
 #[derive(Debug, Clone)]
-pub struct Reader {
+pub(crate) struct Reader {
     arxiv: ArxivClient,
     store: Store,
     slots: Arc<Semaphore>,
@@ -22,7 +22,7 @@ pub struct Reader {
 
 impl Reader {
     /// A reader fetching at most `concurrency` papers at once.
-    pub fn new(arxiv: ArxivClient, store: Store, concurrency: usize) -> Self {
+    pub(crate) fn new(arxiv: ArxivClient, store: Store, concurrency: usize) -> Self {
         Self {
             arxiv,
             store,
@@ -32,7 +32,7 @@ impl Reader {
 
     /// The paper's text. `fresh` ignores the stored copy (`--force`, regeneration); the HTTP
     /// cache may still spare the network. `hint` is the abstract already known (export API).
-    pub async fn read(
+    pub(crate) async fn read(
         &self,
         paper: &PaperRef,
         id: &ArxivId,

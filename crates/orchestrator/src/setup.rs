@@ -10,7 +10,7 @@ use crate::error::OrchestratorError;
 use paperbrief_llm::{LlmClient, LlmError, LlmErrorKind, ModelInfo};
 
 /// The context assumed when neither the server nor the configuration says.
-pub const FALLBACK_CONTEXT: u32 = 32_768;
+pub(crate) const FALLBACK_CONTEXT: u32 = 32_768;
 
 /// The model to ask and the room it gives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,7 +125,7 @@ impl ModelSetup {
 /// (the smaller of what the server gives — vLLM's `max_model_len`, llama.cpp's per-slot `n_ctx`
 /// — and `llm.max_model_len`; either alone; else [`FALLBACK_CONTEXT`], said so) and its slots,
 /// which cap the requests in flight.
-pub async fn resolve_model(
+pub(crate) async fn resolve_model(
     llm: &LlmClient,
     config: &LlmConfig,
 ) -> Result<ModelSetup, OrchestratorError> {
@@ -135,7 +135,7 @@ pub async fn resolve_model(
 /// [`resolve_model`] over several endpoints: the model (`llm.model`, else the first endpoint's
 /// first) must be served by every one — an endpoint that does not serve it is a setup error
 /// naming its URL and what it serves — and the context is the smallest they give.
-pub async fn resolve_all(
+pub(crate) async fn resolve_all(
     first: &LlmClient,
     rest: &[std::sync::Arc<LlmClient>],
     config: &LlmConfig,
@@ -160,7 +160,7 @@ pub async fn resolve_all(
 }
 
 /// [`resolve_model`] from an already fetched model list.
-pub async fn resolve_model_from(
+pub(crate) async fn resolve_model_from(
     llm: &LlmClient,
     config: &LlmConfig,
     listed: Result<Vec<ModelInfo>, LlmError>,

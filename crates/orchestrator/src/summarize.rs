@@ -24,7 +24,7 @@ const LENGTH_RETRIES: u32 = 1;
 
 /// A brief and how it was made.
 #[derive(Debug, Clone)]
-pub struct Summary {
+pub(crate) struct Summary {
     /// The brief, grounding checked.
     pub brief: Brief,
     /// The accepted answer as it came.
@@ -37,7 +37,7 @@ pub struct Summary {
 
 /// A paper's failure, with the prompt when one was built.
 #[derive(Debug, Clone)]
-pub struct SummaryFailure {
+pub(crate) struct SummaryFailure {
     /// Why.
     pub failure: Failure,
     /// The last prompt, when there was one.
@@ -46,7 +46,7 @@ pub struct SummaryFailure {
 
 /// Asks a backend for briefs: the narrow part of a run that talks to the model.
 #[derive(Debug, Clone)]
-pub struct Summarizer {
+pub(crate) struct Summarizer {
     backend: Arc<dyn LlmBackend>,
     planner: Planner,
     setup: ModelSetup,
@@ -55,7 +55,7 @@ pub struct Summarizer {
 
 impl Summarizer {
     /// A summarizer asking `setup.model` through `backend`.
-    pub fn new(
+    pub(crate) fn new(
         backend: Arc<dyn LlmBackend>,
         planner: Planner,
         setup: ModelSetup,
@@ -69,13 +69,8 @@ impl Summarizer {
         }
     }
 
-    /// The model and context it plans for.
-    pub fn setup(&self) -> &ModelSetup {
-        &self.setup
-    }
-
     /// The first request for a prompt, exactly as [`Summarizer::summarize`] sends it.
-    pub fn first_request(&self, prompt: &RenderedPrompt) -> ChatRequest {
+    pub(crate) fn first_request(&self, prompt: &RenderedPrompt) -> ChatRequest {
         let max_tokens = self.planner.budget(&self.setup).max_tokens as u32;
         ChatRequest {
             model: self.setup.model.clone(),
@@ -88,7 +83,7 @@ impl Summarizer {
     }
 
     /// Asks for the brief of `doc` (with HF's metadata when known).
-    pub async fn summarize(
+    pub(crate) async fn summarize(
         &self,
         doc: &SourceDoc,
         paper: Option<&PaperRef>,
@@ -414,4 +409,4 @@ mod tests;
 
 mod answer;
 pub(crate) use answer::Answer;
-pub use answer::{AnswerSettings, response_format};
+pub(crate) use answer::{AnswerSettings, response_format};

@@ -6,7 +6,7 @@ use paperbrief_core::{Config, SourceDoc};
 
 /// How answers are asked for and judged: `[llm]` and `[prompt]` settings `summarize` needs.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct AnswerSettings {
+pub(crate) struct AnswerSettings {
     /// Sampling temperature.
     pub temperature: f64,
     /// Repair turns after an unacceptable answer.
@@ -19,7 +19,7 @@ pub struct AnswerSettings {
 
 impl AnswerSettings {
     /// The settings `config` describes.
-    pub fn from_config(config: &Config) -> Self {
+    pub(crate) fn from_config(config: &Config) -> Self {
         Self {
             temperature: config.llm.temperature,
             repair_attempts: config.llm.repair_attempts,
@@ -65,7 +65,7 @@ impl Answer<'_> {
 
 /// `response_format` for structured output: the five sections, each at most a quarter of
 /// `max_tokens` characters, so the whole answer fits the token limit.
-pub fn response_format(format: AnswerFormat, max_tokens: u32) -> Option<serde_json::Value> {
+pub(crate) fn response_format(format: AnswerFormat, max_tokens: u32) -> Option<serde_json::Value> {
     (format == AnswerFormat::Json).then(|| {
         serde_json::json!({
             "type": "json_schema",
