@@ -1,15 +1,18 @@
 //! `Period`: an ISO week (`2026-W07`) or a month (`2026-02`), the span of a digest.
 
 use std::fmt;
+use std::str::FromStr;
 
 use chrono::{Datelike, NaiveDate, Weekday};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_with::{DeserializeFromStr, SerializeDisplay};
 
 use crate::date::ReportDate;
 use crate::error::CoreError;
 
 /// A week or a month of daily lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, SerializeDisplay, DeserializeFromStr,
+)]
 pub enum Period {
     /// An ISO 8601 week: Monday to Sunday.
     Week {
@@ -130,10 +133,17 @@ impl Period {
     }
 }
 
-fn parse_digits<T: std::str::FromStr>(s: &str, len: usize) -> Option<T> {
+fn parse_digits<T: FromStr>(s: &str, len: usize) -> Option<T> {
     (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
         .then(|| s.parse().ok())
         .flatten()
+}
+
+impl FromStr for Period {
+    type Err = CoreError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
 }
 
 impl fmt::Display for Period {
@@ -142,19 +152,6 @@ impl fmt::Display for Period {
             Self::Week { year, week } => write!(f, "{year}-W{week:02}"),
             Self::Month { year, month } => write!(f, "{year}-{month:02}"),
         }
-    }
-}
-
-impl Serialize for Period {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Period {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(deserializer)?;
-        Self::parse(&s).map_err(serde::de::Error::custom)
     }
 }
 

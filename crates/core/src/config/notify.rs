@@ -7,9 +7,11 @@
 
 use std::fmt;
 use std::num::NonZeroU32;
+use std::str::FromStr;
 
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_with::{DeserializeFromStr, SerializeDisplay};
 use toml::{Table, Value};
 
 use crate::http_url::HttpUrl;
@@ -243,7 +245,7 @@ impl NotifyChannel {
 ///
 /// Only a name is accepted: a value that is not one — above all a URL pasted into `url_env` —
 /// is refused without being repeated, because it is most likely the secret itself.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash, SerializeDisplay, DeserializeFromStr)]
 pub struct EnvVar(String);
 
 /// Why a `*_env` value is not a variable name. Never holds the value: it may be a secret.
@@ -287,6 +289,13 @@ impl EnvVar {
     }
 }
 
+impl FromStr for EnvVar {
+    type Err = EnvVarError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
 impl fmt::Display for EnvVar {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -296,19 +305,6 @@ impl fmt::Display for EnvVar {
 impl fmt::Debug for EnvVar {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "EnvVar({})", self.0)
-    }
-}
-
-impl Serialize for EnvVar {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for EnvVar {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(deserializer)?;
-        Self::parse(&s).map_err(serde::de::Error::custom)
     }
 }
 
