@@ -23,6 +23,15 @@ struct Hosted {
 impl Hosted {
     async fn start() -> Self {
         let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/v1/models"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(
+                    json!({"object": "list", "data": [{"id": "m", "object": "model"}]}),
+                ),
+            )
+            .mount(&server)
+            .await;
         Mock::given(method("POST")).and(path("/v1/files")).and(header("authorization", "Bearer sk-hosted"))
             .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "file-in", "object": "file", "bytes": 1, "created_at": 0, "filename": "x.jsonl", "purpose": "batch"})))
             .mount(&server).await;

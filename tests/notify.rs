@@ -186,12 +186,14 @@ async fn a_nightly_run_delivers_each_channel_once_and_keeps_secrets() {
     );
     assert_eq!(ding[0].1["msgtype"], "markdown");
     assert_eq!(bodies(&chat, "/wecom").await[0].1["msgtype"], "markdown");
-    // Slack lists its top 3 and says there are more.
+    // No site is published: Slack (top = 3) still gets every paper, and no link to a "full
+    // report" it could not reach.
     let slack = &bodies(&chat, "/slack").await[0].1;
     assert!(
-        slack.to_string().contains("3. ") && slack.to_string().contains("另有 3 篇"),
+        slack.to_string().contains("6. ") && !slack.to_string().contains("另有"),
         "{slack}"
     );
+    assert!(!slack.to_string().contains("完整报告"), "{slack}");
     assert!(!bodies(&chat, "/discord").await.is_empty());
     let tg = bodies(&chat, &format!("/bot{TOKEN}/sendMessage")).await;
     assert_eq!(tg[0].1["parse_mode"], "HTML");

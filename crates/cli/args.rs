@@ -71,8 +71,11 @@ pub(crate) enum Command {
     /// Parse a saved model answer into the canonical brief; exit 1 naming every problem when
     /// it is not acceptable.
     ParseBrief(ParseBriefArgs),
-    /// Print the resolved configuration (secrets redacted).
+    /// Print the resolved configuration (secrets redacted) and the file it was read from.
     Config,
+    /// Write a commented starter configuration (default ./paperbrief.toml, which every
+    /// command then reads).
+    Init(InitArgs),
     /// Write a weekly or monthly digest: the period's most upvoted papers across its daily HF
     /// lists, each with its brief (stored ones reused; only the papers shown are summarised).
     Digest(DigestArgs),
@@ -151,6 +154,9 @@ pub(crate) struct DigestArgs {
     /// How many papers the digest shows.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub(crate) top: usize,
+    /// Send nothing to the [[notify]] channels this time.
+    #[arg(long)]
+    pub(crate) no_notify: bool,
 }
 
 #[derive(Debug, Args)]
@@ -204,6 +210,16 @@ pub(crate) struct ParseBriefArgs {
 }
 
 #[derive(Debug, Args)]
+pub(crate) struct InitArgs {
+    /// Where to write it.
+    #[arg(default_value = "paperbrief.toml", value_name = "PATH")]
+    pub(crate) path: PathBuf,
+    /// Replace a file that is already there.
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+#[derive(Debug, Args)]
 pub(crate) struct RunArgs {
     /// The day, YYYY-MM-DD (default: today, UTC).
     #[arg(long, value_parser = parse_date)]
@@ -221,6 +237,9 @@ pub(crate) struct RunArgs {
     /// Render every prompt and count tokens; no model calls, no report.
     #[arg(long)]
     pub(crate) dry_run: bool,
+    /// Send nothing to the [[notify]] channels this time (the report and site are written).
+    #[arg(long)]
+    pub(crate) no_notify: bool,
 }
 
 #[derive(Debug, Args)]
@@ -231,6 +250,9 @@ pub(crate) struct PaperArgs {
     /// The day whose report holds the paper.
     #[arg(long, value_parser = parse_date)]
     pub(crate) date: Option<ReportDate>,
+    /// Send nothing to the [[notify]] channels (not even an update of the day).
+    #[arg(long)]
+    pub(crate) no_notify: bool,
 }
 
 #[derive(Debug, Args)]
@@ -244,6 +266,10 @@ pub(crate) struct BackfillArgs {
     /// Run complete days again too (their stored briefs are still reused).
     #[arg(long)]
     pub(crate) redo: bool,
+    /// Send each finished day to the [[notify]] channels (off by default: a month of old days
+    /// is not news).
+    #[arg(long)]
+    pub(crate) notify: bool,
 }
 
 #[derive(Debug, Args)]

@@ -13,7 +13,7 @@ use crate::settings;
 
 pub(crate) async fn run(global: &GlobalArgs, command: &BatchCommand) -> Result<Outcome> {
     let config = settings::load(global)?;
-    let services = Services::from_config(config, api_key_from_env())?;
+    let services = Services::connect(config, api_key_from_env()).await?;
     match command {
         BatchCommand::Export(args) => export(&services, args).await,
         BatchCommand::Import(args) => import(&services, args).await,

@@ -11,7 +11,7 @@ use crate::settings;
 
 pub(crate) async fn run(global: &GlobalArgs) -> Result<Outcome> {
     let config = settings::load(global)?;
-    let services = Services::from_config(config, api_key_from_env())?;
+    let services = Services::connect(config, api_key_from_env()).await?;
     let lines = check(&services).await;
     for l in &lines {
         let status = match l.status {

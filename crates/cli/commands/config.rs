@@ -15,8 +15,18 @@ pub(crate) fn run(global: &GlobalArgs) -> Result<Outcome> {
     let mut out = String::from(
         "# paperbrief configuration, resolved (defaults < --config < environment < flags)\n",
     );
-    if let Some(path) = &global.config {
-        out.push_str(&format!("# config file: {}\n", path.display()));
+    match settings::config_file(global) {
+        Some(path) => out.push_str(&format!("# config file: {}\n", path.display())),
+        None => {
+            let searched: Vec<String> = settings::searched()
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
+            out.push_str(&format!(
+                "# config file: none (looked for {}; `paperbrief init` writes one)\n",
+                searched.join(", ")
+            ));
+        }
     }
     out.push_str(&match key_source {
         Some(var) => format!("# API key: set from {var} (not shown)\n"),

@@ -17,8 +17,11 @@ pub(crate) async fn run(global: &GlobalArgs, args: &DigestArgs) -> Result<Outcom
     if args.top == 0 {
         anyhow::bail!("--top 0 shows nothing; give at least 1");
     }
-    let config = settings::load(global)?;
-    let services = Services::from_config(config, api_key_from_env())?;
+    let mut config = settings::load(global)?;
+    if args.no_notify {
+        config = settings::without_channels(config, "--no-notify");
+    }
+    let services = Services::connect(config, api_key_from_env()).await?;
     let opts = DigestOptions {
         period,
         top: args.top,

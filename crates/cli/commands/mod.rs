@@ -5,6 +5,7 @@ mod check;
 mod config;
 mod digest;
 mod extract;
+mod init;
 mod list;
 mod notify;
 mod paper;
@@ -88,8 +89,15 @@ pub(crate) fn print_channels(channels: &[paperbrief_orchestrator::publish::Chann
                 "notify {}: sent ({} message(s), {} bytes)",
                 c.channel, d.messages, d.bytes
             ),
+            ChannelOutcome::Updated { title, delivered } => eprintln!(
+                "notify {}: sent an update, {title} ({} message(s), {} bytes)",
+                c.channel, delivered.messages, delivered.bytes
+            ),
             ChannelOutcome::AlreadySent(at) => {
-                eprintln!("notify {}: already sent at {at}; not sent again", c.channel);
+                eprintln!(
+                    "notify {}: already sent at {at} and nothing it said has changed; not sent again",
+                    c.channel
+                );
             }
             ChannelOutcome::Held { pending } => eprintln!(
                 "notify {}: not sent: {pending} papers are still pending; sent when the day is finished",
@@ -117,6 +125,7 @@ pub(crate) async fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Backfill(args) => run::backfill(&cli.global, &args).await,
         Command::Render(args) => run::render(&cli.global, &args),
         Command::Check => check::run(&cli.global).await,
+        Command::Init(args) => init::run(&args),
         Command::List(args) => list::run(&cli.global, &args).await,
         Command::Extract(args) => extract::run(&cli.global, &args).await,
         Command::Prompt(args) => prompt::run(&cli.global, &args).await,

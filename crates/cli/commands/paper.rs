@@ -11,8 +11,11 @@ use crate::args::{GlobalArgs, PaperArgs};
 use crate::settings;
 
 pub(crate) async fn run(global: &GlobalArgs, args: &PaperArgs) -> Result<Outcome> {
-    let config = settings::load(global)?;
-    let services = Services::from_config(config, api_key_from_env())?;
+    let mut config = settings::load(global)?;
+    if args.no_notify {
+        config = settings::without_channels(config, "--no-notify");
+    }
+    let services = Services::connect(config, api_key_from_env()).await?;
     let entry = match regenerate(&services, &args.id, args.date).await? {
         Regenerated::Spliced {
             entry,

@@ -14,7 +14,7 @@ use crate::settings;
 pub(crate) async fn run(global: &GlobalArgs, args: &PromptArgs) -> Result<Outcome> {
     let config = settings::load(global)?;
     let id = ArxivId::parse(&args.id)?;
-    let services = Services::from_config(config, api_key_from_env())?;
+    let services = Services::connect(config, api_key_from_env()).await?;
     let (planned, setup) = plan_prompt(&services, &id, args.date).await?;
     let p = &planned.prompt;
     if args.json {

@@ -17,8 +17,11 @@ use crate::args::{BackfillArgs, GlobalArgs, RenderArgs, RunArgs};
 use crate::settings;
 
 pub(crate) async fn run(global: &GlobalArgs, args: &RunArgs) -> Result<Outcome> {
-    let config = settings::load(global)?;
-    let services = Services::from_config(config, api_key_from_env())?;
+    let mut config = settings::load(global)?;
+    if args.no_notify {
+        config = settings::without_channels(config, "--no-notify");
+    }
+    let services = Services::connect(config, api_key_from_env()).await?;
     let opts = RunOptions {
         date: args.date.unwrap_or_else(ReportDate::today_utc),
         limit: args.limit,
@@ -219,8 +222,11 @@ pub(crate) async fn backfill(global: &GlobalArgs, args: &BackfillArgs) -> Result
     if args.from > args.to {
         anyhow::bail!("--from {} is after --to {}", args.from, args.to);
     }
-    let config = settings::load(global)?;
-    let services = Services::from_config(config, api_key_from_env())?;
+    let mut config = settings::load(global)?;
+    if !args.notify {
+        config = settings::without_channels(config, "backfill sends only with --notify");
+    }
+    let services = Services::connect(config, api_key_from_env()).await?;
     let mut outcome = Outcome::Success;
     let mut date = args.from;
     loop {

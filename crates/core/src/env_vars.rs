@@ -13,6 +13,10 @@ pub const OPENAI_BASE_URL: &str = "OPENAI_BASE_URL";
 pub const HF_ENDPOINT: &str = "HF_ENDPOINT";
 /// A configuration file, like `--config`.
 pub const PAPERBRIEF_CONFIG: &str = "PAPERBRIEF_CONFIG";
+/// Where per-user configuration lives (the XDG base directory spec); `$HOME/.config` when unset.
+pub const XDG_CONFIG_HOME: &str = "XDG_CONFIG_HOME";
+/// The user's home directory.
+pub const HOME: &str = "HOME";
 /// A `tracing` filter for the logs, e.g. `debug` or `paperbrief_fetch=trace`.
 pub const PAPERBRIEF_LOG: &str = "PAPERBRIEF_LOG";
 

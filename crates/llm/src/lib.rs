@@ -12,6 +12,7 @@
 //! in flight (AIMD) when a server runs out of KV cache; [`LlmBackend`] is the one interface the
 //! summarizer talks to (a scripted fake in tests).
 
+mod api_root;
 mod backend;
 mod batch_api;
 mod chat;
@@ -23,6 +24,7 @@ mod pool;
 mod server;
 mod transport;
 
+pub use api_root::{ApiRoot, check_api_root};
 pub use backend::LlmBackend;
 pub use chat::{
     ChatOutcome, ChatReply, ChatRequest, Message, ModelInfo, Role, Usage, api_key_from_env,

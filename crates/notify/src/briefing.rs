@@ -1,11 +1,19 @@
 //! What a channel is told about a report: the day (or digest), its counts, and its papers in
 //! upvote order with their one-sentence contribution and links — to the paper's anchor on the
 //! site when `[site] base_url` is set, else to its Hugging Face page.
+//!
+//! With a published site a message lists the top papers and links the full report; without
+//! one there is no full report a chat can reach, so the messages carry every paper. A later
+//! run that changes what a channel was told sends an update with only what changed
+//! ([`Briefing::since`]).
+
+use std::collections::BTreeMap;
+use std::ops::Range;
 
 use paperbrief_core::SectionName;
 use paperbrief_core::SourceKind;
-use paperbrief_report::{DailyReport, Outcome};
-use serde::Serialize;
+use paperbrief_report::{DailyReport, Entry, Outcome};
+use serde::{Deserialize, Serialize};
 
 use crate::text::plain;
 
@@ -41,22 +49,96 @@ pub struct PaperLine {
     pub source_kind: String,
 }
 
+/// Whether a briefing is the day itself or an update of what was sent before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// The finished day (or digest).
+    Day,
+    /// What changed since the day was sent: only those papers.
+    Update,
+}
+
 /// A report as channels see it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Briefing {
     /// The day (`2026-02-10`) or period (`2026-W07`): what deliveries are recorded under.
     pub key: String,
+    /// The day itself, or an update.
+    pub kind: Kind,
     /// The message's title.
     pub title: String,
-    /// The full report: its site page, else the HF page of the day.
-    pub url: String,
+    /// The full report on the published site; `None` without one (the messages then carry
+    /// every paper instead).
+    pub url: Option<String>,
     /// The counts.
     pub stats: Stats,
-    /// Every paper in upvote order.
+    /// The papers to list, in upvote order (an update: only those that changed).
     pub papers: Vec<PaperLine>,
+    /// The number of the first paper listed (a later message of a split list goes on counting).
+    #[serde(skip)]
+    pub first: usize,
+    /// Whether this message continues an earlier one of the same delivery.
+    #[serde(skip)]
+    pub continued: bool,
     /// The report itself (email carries every section).
     #[serde(skip)]
     pub report: DailyReport,
+}
+
+/// What a channel was told of each paper of a day, kept with its delivery: a later run compares
+/// its report with it and sends only what changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Told {
+    /// By arXiv id (without version).
+    pub papers: BTreeMap<String, Said>,
+}
+
+/// What a channel was told of one paper.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "said", rename_all = "snake_case")]
+pub enum Said {
+    /// Its brief, read from the full text or not, with a digest of the brief's text.
+    Brief {
+        /// Read from the HTML full text.
+        full_text: bool,
+        /// SHA-256 of the brief's sections, hex.
+        digest: String,
+    },
+    /// That it failed.
+    Failed,
+    /// That it is not briefed yet.
+    Pending,
+}
+
+impl Said {
+    fn of(entry: &Entry) -> Self {
+        match &entry.outcome {
+            Outcome::Ok { brief, .. } => {
+                let text: Vec<&str> = SectionName::ALL.iter().map(|s| brief.section(*s)).collect();
+                Self::Brief {
+                    full_text: entry
+                        .source
+                        .as_ref()
+                        .is_some_and(|s| s.kind == SourceKind::Html),
+                    digest: paperbrief_core::hash::hex_sha256(text.join("\n").as_bytes()),
+                }
+            }
+            Outcome::Failed(_) => Self::Failed,
+            Outcome::Pending => Self::Pending,
+        }
+    }
+}
+
+/// How a paper changed since a channel was told of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Change {
+    /// Failed, pending or not listed then; briefed now.
+    Completed,
+    /// Briefed from the abstract then; from the full text now.
+    FullText,
+    /// Briefed then; another brief now.
+    Regenerated,
 }
 
 impl Briefing {
@@ -87,27 +169,13 @@ impl Briefing {
         let papers = report
             .entries
             .iter()
-            .map(|e| PaperLine {
-                id: e.paper.id.base().to_owned(),
-                title: e.paper.title.clone(),
-                upvotes: e.paper.upvotes,
-                contribution: match &e.outcome {
-                    Outcome::Ok { brief, .. } => {
-                        Some(plain(brief.section(SectionName::Contribution)))
-                    }
-                    _ => None,
-                },
-                url: link(Some(e.paper.id.base())).unwrap_or_else(|| e.paper.hf_url()),
-                source_kind: e.source.as_ref().map_or(String::new(), |s| match s.kind {
-                    SourceKind::Html => "HTML".to_owned(),
-                    SourceKind::Abs => "ArXiv Abs".to_owned(),
-                }),
-            })
+            .map(|e| line(e, link(Some(e.paper.id.base()))))
             .collect();
         let s = &report.stats;
         Self {
-            url: link(None).unwrap_or_else(|| report.source_url.clone()),
+            url: link(None),
             key,
+            kind: Kind::Day,
             title,
             stats: Stats {
                 papers: s.papers,
@@ -117,7 +185,88 @@ impl Briefing {
                 failed: s.failed,
             },
             papers,
+            first: 1,
+            continued: false,
             report: report.clone(),
+        }
+    }
+
+    /// What this briefing tells of each paper, to record with its delivery.
+    pub fn told(&self) -> Told {
+        Told {
+            papers: self
+                .report
+                .entries
+                .iter()
+                .map(|e| (e.paper.id.base().to_owned(), Said::of(e)))
+                .collect(),
+        }
+    }
+
+    /// What to send a channel that was told `told`: nothing when nothing it was told changed;
+    /// the whole day when it was told of no brief at all (a failure notice); else one update
+    /// listing only the papers that changed — briefs completed, briefs now from the full text,
+    /// briefs regenerated — titled with what changed (`【更新】2026-02-10：3 篇简报已补全`).
+    pub fn since(&self, told: &Told) -> Option<Self> {
+        let briefed_before = told
+            .papers
+            .values()
+            .any(|s| matches!(s, Said::Brief { .. }));
+        let changes: Vec<(usize, Change)> = self
+            .report
+            .entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| {
+                change(told.papers.get(e.paper.id.base()), &Said::of(e)).map(|c| (i, c))
+            })
+            .collect();
+        if changes.is_empty() {
+            return None;
+        }
+        if !briefed_before {
+            return Some(self.clone());
+        }
+        let count = |c: Change| changes.iter().filter(|(_, x)| *x == c).count();
+        let parts: Vec<String> = [
+            (Change::Completed, "篇简报已补全"),
+            (Change::FullText, "篇改用全文重新生成"),
+            (Change::Regenerated, "篇简报已重新生成"),
+        ]
+        .into_iter()
+        .filter(|(c, _)| count(*c) > 0)
+        .map(|(c, what)| format!("{} {what}", count(c)))
+        .collect();
+        let mut update = self.clone();
+        update.kind = Kind::Update;
+        update.title = format!("【更新】{}：{}", self.key, parts.join("，"));
+        update.papers = changes
+            .iter()
+            .map(|(i, _)| self.papers[*i].clone())
+            .collect();
+        Some(update)
+    }
+
+    /// Whether the messages list every paper: without a site there is no full report to link,
+    /// and an update lists all it changed.
+    pub fn every_paper(&self) -> bool {
+        self.url.is_none() || self.kind == Kind::Update
+    }
+
+    /// The papers at `range` as a message of their own: numbered on, titled as a continuation
+    /// after the first.
+    pub fn page(&self, range: Range<usize>) -> Self {
+        let continued = range.start > 0;
+        Self {
+            title: if continued {
+                format!("{}（续）", self.title)
+            } else {
+                self.title.clone()
+            },
+            first: self.first + range.start,
+            continued,
+            papers: self.papers[range].to_vec(),
+            ..self.clone()
         }
     }
 
@@ -141,14 +290,53 @@ impl Briefing {
 
     /// The short notice sent instead of a digest when every paper failed.
     pub fn failure_notice(&self) -> String {
-        format!(
-            "{}：{} 篇论文的简报全部生成失败，请查看运行日志与完整报告：{}",
-            self.title, self.stats.papers, self.url
-        )
+        let mut notice = format!(
+            "{}：{} 篇论文的简报全部生成失败，请查看运行日志",
+            self.title, self.stats.papers
+        );
+        if let Some(url) = &self.url {
+            notice.push_str(&format!("与完整报告：{url}"));
+        }
+        notice
     }
 
     /// The first `n` papers.
     pub fn top(&self, n: usize) -> &[PaperLine] {
         &self.papers[..n.min(self.papers.len())]
+    }
+}
+
+/// How a paper changed from what was said (`None`: never said) to what is said now.
+fn change(before: Option<&Said>, now: &Said) -> Option<Change> {
+    let Said::Brief { full_text, digest } = now else {
+        return None;
+    };
+    match before {
+        None | Some(Said::Failed | Said::Pending) => Some(Change::Completed),
+        Some(Said::Brief {
+            full_text: was_full,
+            digest: was,
+        }) => match (was_full, full_text) {
+            (false, true) => Some(Change::FullText),
+            _ if was != digest => Some(Change::Regenerated),
+            _ => None,
+        },
+    }
+}
+
+fn line(e: &Entry, site: Option<String>) -> PaperLine {
+    PaperLine {
+        id: e.paper.id.base().to_owned(),
+        title: e.paper.title.clone(),
+        upvotes: e.paper.upvotes,
+        contribution: match &e.outcome {
+            Outcome::Ok { brief, .. } => Some(plain(brief.section(SectionName::Contribution))),
+            _ => None,
+        },
+        url: site.unwrap_or_else(|| e.paper.hf_url()),
+        source_kind: e.source.as_ref().map_or(String::new(), |s| match s.kind {
+            SourceKind::Html => "HTML".to_owned(),
+            SourceKind::Abs => "ArXiv Abs".to_owned(),
+        }),
     }
 }

@@ -11,31 +11,46 @@ use paperbrief_core::EmailChannel;
 use paperbrief_core::SectionName;
 use paperbrief_report::Outcome;
 
-use crate::briefing::Briefing;
+use crate::briefing::{Briefing, Kind};
 use crate::error::{NotifyError, SetupError};
 use crate::text::plain;
 
-/// The subject, the plain-text part and the HTML part.
+/// The subject, the plain-text part and the HTML part: every paper the briefing lists (the
+/// whole day, or an update's changed papers) with its five sections.
 pub fn parts(b: &Briefing) -> (String, String, String) {
-    let subject = format!("{}（{} 篇）", b.title, b.stats.papers);
-    let mut text = format!("{}\n{}\n完整报告：{}\n", b.title, b.counts(), b.url);
+    let subject = match b.kind {
+        Kind::Day => format!("{}（{} 篇）", b.title, b.stats.papers),
+        Kind::Update => b.title.clone(),
+    };
+    let mut text = format!("{}\n{}\n", b.title, b.counts());
     let mut html = format!(
-        "<h1>{}</h1><p>{}</p><p><a href=\"{}\">完整报告</a></p>",
+        "<h1>{}</h1><p>{}</p>",
         escape(&b.title),
         escape(&b.counts()),
-        escape(&b.url)
     );
-    for (i, (entry, line)) in b.report.entries.iter().zip(&b.papers).enumerate() {
+    if let Some(url) = &b.url {
+        text.push_str(&format!("完整报告：{url}\n"));
+        html.push_str(&format!("<p><a href=\"{}\">完整报告</a></p>", escape(url)));
+    }
+    let entries = b.papers.iter().filter_map(|line| {
+        let entry = b
+            .report
+            .entries
+            .iter()
+            .find(|e| e.paper.id.base() == line.id);
+        entry.map(|e| (e, line))
+    });
+    for (i, (entry, line)) in entries.enumerate() {
         text.push_str(&format!(
             "\n{}. {} ▲{}\n{}\n",
-            i + 1,
+            b.first + i,
             entry.paper.title,
             line.upvotes,
             line.url
         ));
         html.push_str(&format!(
             "<h2>{}. <a href=\"{}\">{}</a> <small>▲{}</small></h2>",
-            i + 1,
+            b.first + i,
             escape(&line.url),
             escape(&entry.paper.title),
             line.upvotes

@@ -33,6 +33,15 @@ pub enum OrchestratorError {
     /// The LLM endpoint cannot be used.
     #[error("the LLM endpoint cannot be used")]
     Endpoint(#[source] LlmError),
+    /// The base URL answers 404 for `/models`, with `/v1` too: it is not an API root.
+    #[error(
+        "{url} is not an OpenAI-compatible API root: {url}/models answers 404 (so does /v1/models); \
+         set llm.base_url (or --base-url) to the server's API root, e.g. http://localhost:8000/v1"
+    )]
+    NotAnApiRoot {
+        /// The base URL, without its password.
+        url: String,
+    },
     /// The endpoint lists no model and `llm.model` is empty.
     #[error("{url} lists no models; set llm.model (or PAPERBRIEF_LLM_MODEL)")]
     NoModel {

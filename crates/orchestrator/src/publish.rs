@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use paperbrief_core::{Config, NotifyChannel};
 use paperbrief_http::{ClientSettings, RetryPolicy};
-use paperbrief_notify::{Briefing, Delivered, Delivery, deliver};
+use paperbrief_notify::{Briefing, Delivered, Delivery, Kind, deliver};
 use paperbrief_report::{DailyReport, ReportKey, ReportPaths};
 use paperbrief_site::{BuildSummary, Site, SiteSettings};
 
@@ -37,7 +37,14 @@ pub struct ChannelResult {
 pub enum ChannelOutcome {
     /// Sent now.
     Sent(Delivered),
-    /// Sent before (at that time); nothing sent again.
+    /// The day was sent before; what changed since was sent now, as one update.
+    Updated {
+        /// The update's title (`【更新】2026-02-10：3 篇简报已补全`).
+        title: String,
+        /// What was sent.
+        delivered: Delivered,
+    },
+    /// Sent before (at that time) and nothing it told has changed; nothing sent again.
     AlreadySent(chrono::DateTime<chrono::Utc>),
     /// Not sent: this many papers are still pending; sent when the day is finished.
     Held {
@@ -170,9 +177,14 @@ async fn send_one(
     http: &reqwest::Client,
     force: bool,
 ) -> ChannelOutcome {
-    if !force && let Some(sent) = store.delivery(&briefing.key, channel.label()).await {
-        return ChannelOutcome::AlreadySent(sent.at);
-    }
+    let previous = store.delivery(&briefing.key, channel.label()).await;
+    let message = match previous.as_ref().filter(|_| !force) {
+        None => briefing.clone(),
+        Some(record) => match record.told.as_ref().and_then(|told| briefing.since(told)) {
+            Some(update) => update,
+            None => return ChannelOutcome::AlreadySent(record.at),
+        },
+    };
     let env = |name: &str| std::env::var(name).ok();
     let delivery = Delivery {
         channel,
@@ -180,21 +192,30 @@ async fn send_one(
         http,
         retry: RetryPolicy::sources(config),
     };
-    match deliver(&delivery, briefing).await {
-        Ok(sent) => {
-            let record = DeliveryRecord {
-                at: chrono::Utc::now(),
-                messages: sent.messages,
-            };
-            if let Err(e) = store
-                .put_delivery(&briefing.key, channel.label(), &record)
-                .await
-            {
-                tracing::warn!(target: "paperbrief::notify", "{e}; a later run may send it again");
-            }
-            ChannelOutcome::Sent(sent)
+    let sent = match deliver(&delivery, &message).await {
+        Ok(sent) => sent,
+        Err(e) => return ChannelOutcome::Failed(e.into()),
+    };
+    let update = message.kind == Kind::Update;
+    let record = DeliveryRecord {
+        at: chrono::Utc::now(),
+        messages: sent.messages,
+        told: Some(briefing.told()),
+        updates: previous.map_or(0, |p| p.updates) + u32::from(update),
+    };
+    if let Err(e) = store
+        .put_delivery(&briefing.key, channel.label(), &record)
+        .await
+    {
+        tracing::warn!(target: "paperbrief::notify", "{e}; a later run may send it again");
+    }
+    if update {
+        ChannelOutcome::Updated {
+            title: message.title,
+            delivered: sent,
         }
-        Err(e) => ChannelOutcome::Failed(e.into()),
+    } else {
+        ChannelOutcome::Sent(sent)
     }
 }
 

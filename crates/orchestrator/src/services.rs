@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use paperbrief_core::{ArxivId, Config, PaperRef};
+use paperbrief_core::{ArxivId, Config, HttpUrl, PaperRef};
 use paperbrief_fetch::extract::AbstractInfo;
 use paperbrief_fetch::{Sources, resolve_cache_dir};
 use paperbrief_report::ReportPaths;
@@ -18,7 +18,7 @@ use crate::setup::{ModelSetup, resolve_all};
 use crate::store::Store;
 use crate::summarize::{AnswerSettings, Summarizer};
 use paperbrief_llm::LlmBackend;
-use paperbrief_llm::{Concurrency, LlmClient, LlmError, Pool, Rates};
+use paperbrief_llm::{ApiRoot, Concurrency, LlmClient, LlmError, Pool, Rates, check_api_root};
 
 /// The model a run asks, or why it cannot and the name its stored briefs are keyed by.
 #[derive(Debug)]
@@ -72,6 +72,36 @@ impl Services {
             sources,
             config,
         })
+    }
+
+    /// [`Services::from_config`] after checking each endpoint's base URL once: an address of
+    /// vLLM or llama.cpp written without `/v1` (`http://host:8000`) is corrected, and the log
+    /// says so; a URL that is no OpenAI-compatible API root at all stops here, before any paper.
+    pub async fn connect(
+        mut config: Config,
+        api_key: Option<String>,
+    ) -> Result<Self, OrchestratorError> {
+        let given: Vec<HttpUrl> = match config.llm.endpoints.as_slice() {
+            [] => vec![config.llm.base_url.clone()],
+            many => many.iter().map(|e| e.base_url.clone()).collect(),
+        };
+        for (i, url) in given.iter().enumerate() {
+            let root = match check_api_root(&config, url).await {
+                ApiRoot::AsGiven => continue,
+                ApiRoot::NotFound => {
+                    return Err(OrchestratorError::NotAnApiRoot {
+                        url: url.redacted(),
+                    });
+                }
+                ApiRoot::WithV1(root) => root,
+            };
+            tracing::warn!(target: "paperbrief::llm", "{} answers 404 for /models and {} serves the OpenAI API: using it (set llm.base_url to it to silence this)", url.redacted(), root.redacted());
+            match config.llm.endpoints.get_mut(i) {
+                Some(endpoint) => endpoint.base_url = root,
+                None => config.llm.base_url = root,
+            }
+        }
+        Self::from_config(config, api_key)
     }
 
     /// The configuration.

@@ -167,8 +167,11 @@ pub(crate) async fn resolve_model_from(
 ) -> Result<ModelSetup, OrchestratorError> {
     let models = match listed {
         Ok(m) => m,
-        // Some servers have no /v1/models; a configured model and context are enough.
-        Err(e) if e.kind == LlmErrorKind::Fatal && config.model.is_some() => {
+        // Some servers have no /v1/models; a configured model and context are enough. A 404,
+        // though, is a base URL that is not the API root: every request would fail alike.
+        Err(e)
+            if e.kind == LlmErrorKind::Fatal && config.model.is_some() && e.status != Some(404) =>
+        {
             tracing::warn!(target: "paperbrief::llm", "{e}; using llm.model as configured");
             Vec::new()
         }

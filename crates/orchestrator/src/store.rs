@@ -95,10 +95,17 @@ pub struct ListSnapshot {
 /// A channel's delivery of a day (or digest), as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeliveryRecord {
-    /// When it was sent.
+    /// When it was last sent (the day, or its latest update).
     pub at: chrono::DateTime<chrono::Utc>,
-    /// Messages sent.
+    /// Messages sent the last time.
     pub messages: usize,
+    /// What the channel has been told of each paper, so far; absent in records of versions
+    /// that sent no updates (nothing is sent again for those).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub told: Option<paperbrief_notify::Told>,
+    /// Updates sent after the day itself.
+    #[serde(default)]
+    pub updates: u32,
 }
 
 /// The store, rooted in the cache directory.

@@ -286,6 +286,7 @@ impl StandIn {
         cmd.env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("HOME", home)
+            .current_dir(home)
             .envs(self.env(&home.join("cache"), &home.join("out")));
         cmd
     }

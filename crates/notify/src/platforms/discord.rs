@@ -16,11 +16,11 @@ pub fn requests(b: &Briefing, top: usize, url: &str) -> Vec<Request> {
     if b.all_failed() {
         parts = vec![inert(&b.failure_notice())];
     }
-    let n = if b.all_failed() { 0 } else { b.top(top).len() };
+    let n = listed(b, top);
     for (i, p) in b.papers[..n].iter().enumerate() {
         parts.push(format!(
             "**{}. {}** ▲{}\n{}\n<{}>",
-            i + 1,
+            b.first + i,
             inert(&cut_chars(&p.title, 200)),
             p.upvotes,
             inert(&cut_chars(
@@ -33,7 +33,9 @@ pub fn requests(b: &Briefing, top: usize, url: &str) -> Vec<Request> {
     if let Some(line) = more(n, b.papers.len()) {
         parts.push(line);
     }
-    parts.push(format!("完整报告：<{}>", b.url));
+    if let Some(url) = &b.url {
+        parts.push(format!("完整报告：<{url}>"));
+    }
     let url = if url.contains('?') {
         format!("{url}&wait=true")
     } else {
@@ -46,6 +48,16 @@ pub fn requests(b: &Briefing, top: usize, url: &str) -> Vec<Request> {
             body: json!({"content": content, "allowed_mentions": {"parse": []}}),
         })
         .collect()
+}
+
+/// How many papers a splitting platform lists: every one when [`Briefing::every_paper`], else
+/// the `top`; none when every paper failed.
+pub fn listed(b: &Briefing, top: usize) -> usize {
+    match (b.all_failed(), b.every_paper()) {
+        (true, _) => 0,
+        (false, true) => b.papers.len(),
+        (false, false) => b.top(top).len(),
+    }
 }
 
 /// `parts` joined by blank lines into messages of at most `max` characters, in order.

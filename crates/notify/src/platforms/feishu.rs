@@ -1,45 +1,53 @@
-//! Feishu (Lark) custom bot: an `interactive` card; with a secret, `timestamp` and `sign`
+//! Feishu (Lark) custom bot: an `interactive` card (several, in order, when every paper is
+//! listed); with a secret, `timestamp` and `sign`
 //! (HMAC-SHA256 keyed by `"{timestamp}\n{secret}"` over an empty message, base64) in the body;
 //! the body at most 20 KB. Success is `code` 0; 11232 is its rate limit.
 
 use serde_json::{Value, json};
 
-use super::{Request, Verdict, fit, hmac_base64, more};
+use super::{Request, Verdict, header, hmac_base64, messages, more};
 use crate::briefing::Briefing;
 use crate::text::{cut_chars, inert};
 
 /// Feishu's body limit.
 pub const MAX_BODY: usize = 20_000;
 
-/// The card for `briefing` with at most `top` papers, signed when there is a secret.
-pub fn request(
+/// The cards for `briefing` (one with a site; as many as every paper takes without one), each
+/// at most 20 KB, signed when there is a secret.
+pub fn requests(
     briefing: &Briefing,
     top: usize,
     url: &str,
     secret: Option<&str>,
     now_secs: u64,
-) -> Request {
-    let papers = briefing.top(top);
-    let body = fit(
-        papers.len(),
-        |n| body(briefing, n, secret, now_secs),
-        |b| b.to_string().len() <= MAX_BODY,
-    );
-    Request {
+) -> Vec<Request> {
+    messages(
+        briefing,
+        top,
+        |b, n| body(b, n, secret, now_secs),
+        |body| body.to_string().len() <= MAX_BODY,
+    )
+    .into_iter()
+    .map(|body| Request {
         url: url.to_owned(),
         body,
-    }
+    })
+    .collect()
 }
 
 fn body(b: &Briefing, n: usize, secret: Option<&str>, now: u64) -> Value {
-    let mut elements = vec![div(&inert(&b.counts())), json!({"tag": "hr"})];
+    let (title, counts) = header(b);
+    let mut elements: Vec<Value> = counts
+        .iter()
+        .flat_map(|c| [div(&inert(c)), json!({"tag": "hr"})])
+        .collect();
     if b.all_failed() {
         elements = vec![div(&inert(&b.failure_notice()))];
     } else {
         for (i, p) in b.papers[..n].iter().enumerate() {
             let line = format!(
                 "**{}. [{}]({})** ▲{}\n{}",
-                i + 1,
+                b.first + i,
                 inert(&cut_chars(&p.title, 200)),
                 p.url,
                 p.upvotes,
@@ -54,13 +62,15 @@ fn body(b: &Briefing, n: usize, secret: Option<&str>, now: u64) -> Value {
             elements.push(div(&line));
         }
     }
-    elements.push(
-        json!({"tag": "action", "actions": [{"tag": "button", "type": "primary",
-        "text": {"tag": "plain_text", "content": "完整报告"}, "url": b.url}]}),
-    );
+    if let Some(url) = &b.url {
+        elements.push(
+            json!({"tag": "action", "actions": [{"tag": "button", "type": "primary",
+            "text": {"tag": "plain_text", "content": "完整报告"}, "url": url}]}),
+        );
+    }
     let mut body = json!({"msg_type": "interactive", "card": {
         "config": {"wide_screen_mode": true},
-        "header": {"template": "blue", "title": {"tag": "plain_text", "content": b.title}},
+        "header": {"template": "blue", "title": {"tag": "plain_text", "content": title}},
         "elements": elements}});
     if let Some(secret) = secret {
         body["timestamp"] = json!(now.to_string());

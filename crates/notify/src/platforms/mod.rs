@@ -52,7 +52,8 @@ pub enum Verdict {
     Rejected(String),
 }
 
-/// A platform's requests for a briefing, listing at most `top` papers. `now` is the signing
+/// A platform's requests for a briefing: with a site, one message listing at most `top`
+/// papers; without one (or for an update), every paper across as many messages as it takes. `now` is the signing
 /// time (milliseconds since the epoch).
 pub fn requests(
     kind: ChannelKind,
@@ -63,22 +64,18 @@ pub fn requests(
 ) -> Result<Vec<Request>, SetupError> {
     let url = || secrets.url.clone().ok_or(SetupError::NoUrl);
     Ok(match kind {
-        ChannelKind::Feishu => vec![feishu::request(
+        ChannelKind::Feishu => feishu::requests(
             briefing,
             top,
             &url()?,
             secrets.secret.as_deref(),
             now_ms / 1000,
-        )],
-        ChannelKind::Wecom => vec![wecom::request(briefing, top, &url()?)],
-        ChannelKind::Dingtalk => vec![dingtalk::request(
-            briefing,
-            top,
-            &url()?,
-            secrets.secret.as_deref(),
-            now_ms,
-        )?],
-        ChannelKind::Slack => vec![slack::request(briefing, top, &url()?)],
+        ),
+        ChannelKind::Wecom => wecom::requests(briefing, top, &url()?),
+        ChannelKind::Dingtalk => {
+            dingtalk::requests(briefing, top, &url()?, secrets.secret.as_deref(), now_ms)?
+        }
+        ChannelKind::Slack => slack::requests(briefing, top, &url()?),
         ChannelKind::Discord => discord::requests(briefing, top, &url()?),
         ChannelKind::Webhook => vec![webhook::request(briefing, &url()?)],
         ChannelKind::Telegram | ChannelKind::Email => {
@@ -149,13 +146,59 @@ pub fn hmac_base64(key: &[u8], message: &[u8]) -> String {
 
 /// The largest `n ≤ count` whose rendering `fits`, rendered (0 papers at worst).
 pub fn fit<T>(count: usize, render: impl Fn(usize) -> T, fits: impl Fn(&T) -> bool) -> T {
-    for n in (1..=count).rev() {
-        let candidate = render(n);
-        if fits(&candidate) {
-            return candidate;
+    let (mut lo, mut hi) = (0, count);
+    // The size grows with n: the largest that fits, by bisection.
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if fits(&render(mid)) {
+            lo = mid;
+        } else {
+            hi = mid - 1;
         }
     }
-    render(0)
+    render(lo)
+}
+
+/// The messages of a briefing, `render(page, n)` rendering the first `n` papers of a page:
+/// with a site, one message with as many of the `top` papers as fit (the rest counted, the full
+/// report linked); without one — or for an update — every paper, in as many messages as it
+/// takes, each as full as `fits` allows.
+pub fn messages<T>(
+    b: &Briefing,
+    top: usize,
+    render: impl Fn(&Briefing, usize) -> T,
+    fits: impl Fn(&T) -> bool,
+) -> Vec<T> {
+    if !b.every_paper() {
+        return vec![fit(b.top(top).len(), |n| render(b, n), fits)];
+    }
+    if b.all_failed() || b.papers.is_empty() {
+        return vec![render(b, 0)];
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < b.papers.len() {
+        let rest = b.papers.len() - start;
+        let page = |k: usize| b.page(start..start + k);
+        // At least one paper a message: each text is cut to fit on its own.
+        let (mut lo, mut hi) = (1, rest);
+        while lo < hi {
+            let mid = (lo + hi).div_ceil(2);
+            if fits(&render(&page(mid), mid)) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        out.push(render(&page(lo), lo));
+        start += lo;
+    }
+    out
+}
+
+/// The header of a message: the title, and the counts unless it continues an earlier one.
+pub fn header(b: &Briefing) -> (String, Option<String>) {
+    (b.title.clone(), (!b.continued).then(|| b.counts()))
 }
 
 /// The line after a list cut short.

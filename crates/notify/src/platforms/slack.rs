@@ -1,9 +1,10 @@
 //! Slack incoming webhook: a `text` fallback and Block Kit blocks — a header, the counts, a
-//! section per paper (each at most 3,000 characters), at most 50 blocks.
+//! section per paper (each at most 3,000 characters), at most 50 blocks a message (several, in
+//! order, when every paper is listed).
 
 use serde_json::{Value, json};
 
-use super::{Request, more};
+use super::{Request, header, messages, more};
 use crate::briefing::Briefing;
 use crate::text::{cut_chars, inert};
 
@@ -12,43 +13,49 @@ pub const MAX_BLOCKS: usize = 50;
 /// A section's text limit, in characters.
 pub const MAX_SECTION: usize = 3000;
 
-/// The blocks for `briefing` with at most `top` papers (and never more than the block limit).
-pub fn request(b: &Briefing, top: usize, url: &str) -> Request {
+/// The messages for `briefing`: one with at most `top` papers (and never more than the block
+/// limit) when there is a site, else every paper across as many as it takes.
+pub fn requests(b: &Briefing, top: usize, url: &str) -> Vec<Request> {
+    let blocks = |body: &Value| body["blocks"].as_array().map_or(0, Vec::len);
+    messages(b, top, body, |m| blocks(m) <= MAX_BLOCKS)
+        .into_iter()
+        .map(|body| Request {
+            url: url.to_owned(),
+            body,
+        })
+        .collect()
+}
+
+fn body(b: &Briefing, n: usize) -> Value {
+    let (title, counts) = header(b);
     let mut blocks = vec![
-        json!({"type": "header", "text": {"type": "plain_text", "text": cut_chars(&b.title, 150)}}),
-        section(&inert(&b.counts())),
+        json!({"type": "header", "text": {"type": "plain_text", "text": cut_chars(&title, 150)}}),
     ];
-    // Header, counts, the trailer and the link leave room for the papers.
-    let room = MAX_BLOCKS - 4;
-    let n = if b.all_failed() {
-        0
-    } else {
-        b.top(top).len().min(room)
-    };
+    blocks.extend(counts.iter().map(|c| section(&inert(c))));
     if b.all_failed() {
         blocks.push(section(&inert(&b.failure_notice())));
+    } else {
+        for (i, p) in b.papers[..n].iter().enumerate() {
+            blocks.push(section(&format!(
+                "*{}. <{}|{}>* ▲{}\n{}",
+                b.first + i,
+                p.url,
+                inert(&cut_chars(&p.title, 200)),
+                p.upvotes,
+                inert(&cut_chars(
+                    p.contribution.as_deref().unwrap_or("（简报生成失败）"),
+                    1000
+                ))
+            )));
+        }
+        if let Some(line) = more(n, b.papers.len()) {
+            blocks.push(section(&line));
+        }
     }
-    for (i, p) in b.papers[..n].iter().enumerate() {
-        blocks.push(section(&format!(
-            "*{}. <{}|{}>* ▲{}\n{}",
-            i + 1,
-            p.url,
-            inert(&cut_chars(&p.title, 200)),
-            p.upvotes,
-            inert(&cut_chars(
-                p.contribution.as_deref().unwrap_or("（简报生成失败）"),
-                1000
-            ))
-        )));
+    if let Some(url) = &b.url {
+        blocks.push(section(&format!("<{url}|完整报告>")));
     }
-    if let Some(line) = more(n, b.papers.len()).filter(|_| !b.all_failed()) {
-        blocks.push(section(&line));
-    }
-    blocks.push(section(&format!("<{}|完整报告>", b.url)));
-    Request {
-        url: url.to_owned(),
-        body: json!({"text": format!("{} — {}", b.title, b.counts()), "blocks": blocks}),
-    }
+    json!({"text": format!("{} — {}", title, b.counts()), "blocks": blocks})
 }
 
 fn section(mrkdwn: &str) -> Value {

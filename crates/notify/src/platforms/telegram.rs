@@ -3,7 +3,8 @@
 
 use serde_json::{Value, json};
 
-use super::{Verdict, discord::split, more};
+use super::discord::{listed, split};
+use super::{Verdict, more};
 use crate::briefing::Briefing;
 use crate::text::{cut_chars, html};
 
@@ -16,11 +17,11 @@ pub fn bodies(b: &Briefing, top: usize, chat_id: &str) -> Vec<Value> {
     if b.all_failed() {
         parts = vec![html(&b.failure_notice())];
     }
-    let n = if b.all_failed() { 0 } else { b.top(top).len() };
+    let n = listed(b, top);
     for (i, p) in b.papers[..n].iter().enumerate() {
         parts.push(format!(
             "<b>{}.</b> <a href=\"{}\">{}</a> ▲{}\n{}",
-            i + 1,
+            b.first + i,
             html(&p.url),
             html(&cut_chars(&p.title, 200)),
             p.upvotes,
@@ -33,7 +34,9 @@ pub fn bodies(b: &Briefing, top: usize, chat_id: &str) -> Vec<Value> {
     if let Some(line) = more(n, b.papers.len()) {
         parts.push(line);
     }
-    parts.push(format!("<a href=\"{}\">完整报告</a>", html(&b.url)));
+    if let Some(url) = &b.url {
+        parts.push(format!("<a href=\"{}\">完整报告</a>", html(url)));
+    }
     split(&parts, MAX_TEXT)
         .into_iter()
         .map(|text| json!({"chat_id": chat_id, "text": text, "parse_mode": "HTML", "disable_web_page_preview": true}))

@@ -1,5 +1,6 @@
-//! A generic webhook for a team's own automation: `POST` JSON `{date, title, url, stats,
-//! papers: [{id, title, upvotes, contribution, url, source_kind}]}` with every paper.
+//! A generic webhook for a team's own automation: `POST` JSON `{date, kind, title, url, stats,
+//! papers: [{id, title, upvotes, contribution, url, source_kind}]}` with every paper (`kind`:
+//! `day`, or `update` with only the papers that changed; `url` is null without a site).
 
 use serde_json::json;
 
@@ -10,6 +11,6 @@ use crate::briefing::Briefing;
 pub fn request(b: &Briefing, url: &str) -> Request {
     Request {
         url: url.to_owned(),
-        body: json!({"date": b.key, "title": b.title, "url": b.url, "stats": b.stats, "papers": b.papers}),
+        body: json!({"date": b.key, "kind": b.kind, "title": b.title, "url": b.url, "stats": b.stats, "papers": b.papers}),
     }
 }
