@@ -58,8 +58,9 @@ pub(crate) enum Command {
     Backfill(BackfillArgs),
     /// Rebuild a day's Markdown from its JSON, without any network.
     Render(RenderArgs),
-    /// Check the set-up: the LLM endpoint, its model and context, a tiny completion, HF, arXiv.
-    Check,
+    /// Check the set-up: the LLM endpoint, its model and context, a tiny completion, HF, arXiv,
+    /// and each [[notify]] channel's variables (`--notify`: send each a test message).
+    Check(CheckArgs),
     /// Print a day's Hugging Face papers in report order (upvotes, then list order).
     List(ListArgs),
     /// Show what paperbrief reads of a paper: an arXiv id (fetched, through the cache) or a
@@ -207,6 +208,13 @@ pub(crate) struct ParseBriefArgs {
     /// The finish_reason the server gave (`length` means the answer was cut off).
     #[arg(long, value_name = "REASON")]
     pub(crate) finish_reason: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    /// Send each [[notify]] channel a test message.
+    #[arg(long)]
+    pub(crate) notify: bool,
 }
 
 #[derive(Debug, Args)]

@@ -3,16 +3,17 @@
 use anyhow::Result;
 use paperbrief_llm::api_key_from_env;
 use paperbrief_orchestrator::Services;
-use paperbrief_orchestrator::check::{Status, check};
+use paperbrief_orchestrator::check::{Status, channels, check};
 
 use super::Outcome;
-use crate::args::GlobalArgs;
+use crate::args::{CheckArgs, GlobalArgs};
 use crate::settings;
 
-pub(crate) async fn run(global: &GlobalArgs) -> Result<Outcome> {
+pub(crate) async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome> {
     let config = settings::load(global)?;
     let services = Services::connect(config, api_key_from_env()).await?;
-    let lines = check(&services).await;
+    let mut lines = check(&services).await;
+    lines.extend(channels(services.config(), args.notify).await);
     for l in &lines {
         let status = match l.status {
             Status::Ok => "ok  ",

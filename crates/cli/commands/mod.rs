@@ -103,6 +103,10 @@ pub(crate) fn print_channels(channels: &[paperbrief_orchestrator::publish::Chann
                 "notify {}: not sent: {pending} papers are still pending; sent when the day is finished",
                 c.channel
             ),
+            ChannelOutcome::Withheld { reason } => eprintln!(
+                "notify {}: not sent: no paper has a brief and every failure is the endpoint's set-up ({reason}); fix it and run again",
+                c.channel
+            ),
             ChannelOutcome::Failed(why) => {
                 eprintln!("notify {}: FAILED: {}", c.channel, chain(why));
             }
@@ -124,7 +128,7 @@ pub(crate) async fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Paper(args) => paper::run(&cli.global, &args).await,
         Command::Backfill(args) => run::backfill(&cli.global, &args).await,
         Command::Render(args) => run::render(&cli.global, &args),
-        Command::Check => check::run(&cli.global).await,
+        Command::Check(args) => check::run(&cli.global, &args).await,
         Command::Init(args) => init::run(&args),
         Command::List(args) => list::run(&cli.global, &args).await,
         Command::Extract(args) => extract::run(&cli.global, &args).await,

@@ -57,6 +57,8 @@ pub enum Kind {
     Day,
     /// What changed since the day was sent: only those papers.
     Update,
+    /// `check --notify`'s message: no papers, a line saying the channel works.
+    Test,
 }
 
 /// A report as channels see it.
@@ -191,6 +193,14 @@ impl Briefing {
         }
     }
 
+    /// `check --notify`'s test message for a channel, linking the site when there is one.
+    pub fn test(date: paperbrief_core::ReportDate, site: Option<&url::Url>) -> Self {
+        let mut b = Self::of(&DailyReport::new(date), site);
+        b.kind = Kind::Test;
+        b.title = format!("paperbrief 推送测试 · {date}");
+        b
+    }
+
     /// What this briefing tells of each paper, to record with its delivery.
     pub fn told(&self) -> Told {
         Told {
@@ -277,6 +287,9 @@ impl Briefing {
 
     /// The counts line: `33 篇论文：31 篇简报（全文 29，仅摘要 2），2 篇失败`.
     pub fn counts(&self) -> String {
+        if self.kind == Kind::Test {
+            return "这是一条测试消息：此频道配置正确，每天的简报将发到这里。".to_owned();
+        }
         let s = &self.stats;
         let mut line = format!(
             "{} 篇论文：{} 篇简报（全文 {}，仅摘要 {}）",

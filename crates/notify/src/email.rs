@@ -20,7 +20,7 @@ use crate::text::plain;
 pub fn parts(b: &Briefing) -> (String, String, String) {
     let subject = match b.kind {
         Kind::Day => format!("{}（{} 篇）", b.title, b.stats.papers),
-        Kind::Update => b.title.clone(),
+        Kind::Update | Kind::Test => b.title.clone(),
     };
     let mut text = format!("{}\n{}\n", b.title, b.counts());
     let mut html = format!(

@@ -3,7 +3,9 @@
 
 use std::time::Instant;
 
-use paperbrief_core::ReportDate;
+use paperbrief_core::{ChannelKind, Config, ReportDate};
+use paperbrief_http::{ClientSettings, RetryPolicy};
+use paperbrief_notify::{Briefing, Delivery, deliver};
 
 use crate::planning::calibrate;
 use crate::services::Services;
@@ -218,4 +220,53 @@ fn tokens(setup: &ModelSetup) -> CheckLine {
 fn probe_id() -> paperbrief_core::ArxivId {
     #[allow(clippy::expect_used)]
     paperbrief_core::ArxivId::parse("1706.03762").expect("a valid id")
+}
+
+/// A line per `[[notify]]` channel: its variables set and well formed, and in which mode it
+/// runs — the top papers with links to the published site, or every paper when no site is
+/// published. With `send`, each channel is sent a test message (not recorded as a delivery).
+pub async fn channels(config: &Config, send: bool) -> Vec<CheckLine> {
+    let site = crate::publish::site_url(config);
+    let http = ClientSettings::sources(config).build();
+    let env = |name: &str| std::env::var(name).ok();
+    let mut lines = Vec::with_capacity(config.notify.len());
+    for channel in &config.notify {
+        let what = format!("notify {} ({})", channel.label(), channel.kind().as_str());
+        if let Err(e) = paperbrief_notify::check(channel, &env) {
+            lines.push(line(what, Err(e.message)));
+            continue;
+        }
+        let mode = match (&site, channel.kind()) {
+            (_, ChannelKind::Email | ChannelKind::Webhook) => "every paper, in full".to_owned(),
+            (Some(url), _) => format!(
+                "the top {} papers, linked to the site at {url}",
+                channel.top()
+            ),
+            (None, _) => "every paper's 一句话核心贡献, split across messages: no site is \
+                          published ([site] base_url), so there is no full report to link"
+                .to_owned(),
+        };
+        if !send {
+            lines.push(line(what, Ok(format!("variables set; sends {mode}"))));
+            continue;
+        }
+        let sent = match &http {
+            Ok(http) => {
+                let delivery = Delivery {
+                    channel,
+                    env: &env,
+                    http,
+                    retry: RetryPolicy::sources(config),
+                };
+                let test = Briefing::test(ReportDate::today_utc(), site.as_ref());
+                deliver(&delivery, &test)
+                    .await
+                    .map(|d| format!("test message sent ({} message(s)); sends {mode}", d.messages))
+                    .map_err(|e| e.message)
+            }
+            Err(e) => Err(e.to_string()),
+        };
+        lines.push(line(what, sent));
+    }
+    lines
 }

@@ -51,6 +51,12 @@ pub enum ChannelOutcome {
         /// Papers still pending.
         pending: usize,
     },
+    /// Not sent: no paper has a brief and every failure is the endpoint's setup (unreachable,
+    /// key refused, model not found): the operator is told, not the group.
+    Withheld {
+        /// The first failure's reason.
+        reason: String,
+    },
     /// Sending failed.
     Failed(PublishError),
 }
@@ -115,21 +121,41 @@ pub async fn after_report(
         Some(dir) => Some(rebuild_site(config, reports, dir, vec![key]).await),
         None => None,
     };
-    let channels = if report.stats.pending > 0 {
+    let pending = report.stats.pending;
+    let withheld = setup_failure(report);
+    let channels = if pending > 0 || withheld.is_some() {
+        let outcome = || match &withheld {
+            Some(reason) if pending == 0 => ChannelOutcome::Withheld {
+                reason: reason.clone(),
+            },
+            _ => ChannelOutcome::Held { pending },
+        };
         config
             .notify
             .iter()
             .map(|c| ChannelResult {
                 channel: c.label().to_owned(),
-                outcome: ChannelOutcome::Held {
-                    pending: report.stats.pending,
-                },
+                outcome: outcome(),
             })
             .collect()
     } else {
         send(config, store, report, SendOptions::default()).await
     };
     Published { site, channels }
+}
+
+/// When the day has no brief and every failure is the endpoint's setup: the first reason.
+fn setup_failure(report: &DailyReport) -> Option<String> {
+    let failures: Vec<&paperbrief_report::Failure> = report
+        .entries
+        .iter()
+        .filter_map(|e| match &e.outcome {
+            paperbrief_report::Outcome::Failed(f) => Some(f),
+            _ => None,
+        })
+        .collect();
+    let all_setup = !failures.is_empty() && failures.iter().all(|f| f.kind.is_setup());
+    (report.stats.briefs == 0 && all_setup).then(|| failures[0].reason.clone())
 }
 
 /// Sends `report` to the configured channels (or the one named), each once unless `force`.
@@ -221,8 +247,12 @@ async fn send_one(
 
 /// The briefing of `report`, linking the site when `[site] base_url` is set.
 pub fn briefing(config: &Config, report: &DailyReport) -> Briefing {
-    let site = SiteSettings::from_config(config, std::path::Path::new("."));
-    Briefing::of(report, site.base_url.as_ref())
+    Briefing::of(report, site_url(config).as_ref())
+}
+
+/// Where the site is published (`[site] base_url`, as the site builder reads it), if it is.
+pub(crate) fn site_url(config: &Config) -> Option<url::Url> {
+    SiteSettings::from_config(config, std::path::Path::new(".")).base_url
 }
 
 async fn rebuild_site(

@@ -67,6 +67,20 @@ pub enum FailureKind {
 }
 
 impl FailureKind {
+    /// Whether this is the endpoint's setup rather than the paper: unreachable, the key
+    /// refused, the model or path not found. A day that failed only so is the operator's
+    /// business, not news for the channels.
+    pub fn is_setup(&self) -> bool {
+        matches!(
+            self,
+            Self::Unreachable
+                | Self::Unauthorized
+                | Self::Endpoint {
+                    status: Some(401 | 403 | 404)
+                }
+        )
+    }
+
     /// The stage this kind of failure happens at.
     pub fn stage(&self) -> Stage {
         match self {
