@@ -261,7 +261,12 @@ pub async fn channels(config: &Config, send: bool) -> Vec<CheckLine> {
                 let test = Briefing::test(ReportDate::today_utc(), site.as_ref());
                 deliver(&delivery, &test)
                     .await
-                    .map(|d| format!("test message sent ({} message(s)); sends {mode}", d.messages))
+                    .map(|d| {
+                        format!(
+                            "test message sent ({} message(s)); sends {mode}",
+                            d.messages
+                        )
+                    })
                     .map_err(|e| e.message)
             }
             Err(e) => Err(e.to_string()),
