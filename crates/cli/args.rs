@@ -112,7 +112,7 @@ pub(crate) enum BatchCommand {
 
 #[derive(Debug, Args)]
 pub(crate) struct BatchExportArgs {
-    /// The day, YYYY-MM-DD.
+    /// The day: YYYY-MM-DD, `today` or `yesterday` (UTC).
     #[arg(long, value_parser = parse_date)]
     pub(crate) date: ReportDate,
     /// Write the requests here instead of to stdout.
@@ -122,7 +122,7 @@ pub(crate) struct BatchExportArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct BatchImportArgs {
-    /// The day, YYYY-MM-DD.
+    /// The day: YYYY-MM-DD, `today` or `yesterday` (UTC).
     #[arg(long, value_parser = parse_date)]
     pub(crate) date: ReportDate,
     /// The results file (Batch output format, JSONL).
@@ -138,7 +138,7 @@ pub(crate) struct BatchStatusArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct BatchDateArgs {
-    /// The day, YYYY-MM-DD.
+    /// The day: YYYY-MM-DD, `today` or `yesterday` (UTC).
     #[arg(long, value_parser = parse_date)]
     pub(crate) date: ReportDate,
 }
@@ -162,7 +162,7 @@ pub(crate) struct DigestArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct NotifyArgs {
-    /// The day, YYYY-MM-DD.
+    /// The day: YYYY-MM-DD, `today` or `yesterday` (UTC).
     #[arg(long, value_parser = parse_date)]
     pub(crate) date: ReportDate,
     /// Only this channel (its `name`, or its kind when it has none).
@@ -229,7 +229,7 @@ pub(crate) struct InitArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct RunArgs {
-    /// The day, YYYY-MM-DD (default: today, UTC).
+    /// The day: YYYY-MM-DD, `today` or `yesterday` (UTC; default: today).
     #[arg(long, value_parser = parse_date)]
     pub(crate) date: Option<ReportDate>,
     /// Work on the first N papers in report order only (the report still lists the whole day).
@@ -282,14 +282,14 @@ pub(crate) struct BackfillArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct RenderArgs {
-    /// The day, YYYY-MM-DD.
+    /// The day: YYYY-MM-DD, `today` or `yesterday` (UTC).
     #[arg(long, value_parser = parse_date)]
     pub(crate) date: ReportDate,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct ListArgs {
-    /// The day, YYYY-MM-DD (default: today, UTC).
+    /// The day: YYYY-MM-DD, `today` or `yesterday` (UTC; default: today).
     #[arg(long, value_parser = parse_date)]
     pub(crate) date: Option<ReportDate>,
     /// Print a JSON array of papers instead of one line per paper.
@@ -311,7 +311,7 @@ pub(crate) struct ExtractArgs {
 
 /// clap value parser for arXiv ids.
 pub(crate) fn parse_id(s: &str) -> Result<ArxivId, String> {
-    ArxivId::parse(s).map_err(|e| e.to_string())
+    ArxivId::from_user(s).map_err(|e| e.to_string())
 }
 
 /// clap value parser for `--week`.
@@ -326,5 +326,5 @@ pub(crate) fn parse_month(s: &str) -> Result<Period, String> {
 
 /// clap value parser for `--date`.
 pub(crate) fn parse_date(s: &str) -> Result<ReportDate, String> {
-    ReportDate::parse(s).map_err(|e| e.to_string())
+    ReportDate::from_user(s).map_err(|e| e.to_string())
 }

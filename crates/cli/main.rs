@@ -15,6 +15,10 @@ use clap::Parser;
 use crate::args::Cli;
 
 fn main() -> ExitCode {
+    // A closed stdout (`paperbrief list | head`) ends the process as it ends any Unix tool
+    // (SIGPIPE, exit status 141), instead of a panic with a backtrace. Sockets are unaffected:
+    // the standard library sends with MSG_NOSIGNAL.
+    sigpipe::reset();
     let cli = Cli::parse();
     logging::init(&cli.global);
     let runtime = match tokio::runtime::Builder::new_multi_thread()

@@ -32,7 +32,7 @@ pub(crate) async fn run(global: &GlobalArgs, args: &DigestArgs) -> Result<Outcom
         "{period}: {} papers shown: {} briefs ({} from earlier runs), {} failed",
         s.papers, s.briefs, s.reused, s.failed
     );
-    if let Some(p) = d.report.period.filter(|p| !p.complete) {
+    if let Some(p) = d.report.period.as_ref().filter(|p| !p.complete) {
         eprintln!(
             "the period is not over: it covers the lists up to {}",
             p.through

@@ -35,7 +35,7 @@ pub(crate) async fn run(global: &GlobalArgs, args: &ExtractArgs) -> Result<Outco
     if path.exists() {
         return from_file(path, args.json);
     }
-    let id = ArxivId::parse(&args.target).with_context(|| {
+    let id = ArxivId::from_user(&args.target).with_context(|| {
         format!(
             "`{}` is neither an existing file nor an arXiv id",
             args.target

@@ -73,7 +73,7 @@ async fn source_text(global: &GlobalArgs, source: &str) -> Result<String> {
             _ => text.into_owned(),
         });
     }
-    let id = ArxivId::parse(source).with_context(|| {
+    let id = ArxivId::from_user(source).with_context(|| {
         format!("--source `{source}` is neither an existing file nor an arXiv id")
     })?;
     let config = settings::load(global)?;

@@ -13,7 +13,7 @@ use crate::settings;
 
 pub(crate) async fn run(global: &GlobalArgs, args: &PromptArgs) -> Result<Outcome> {
     let config = settings::load(global)?;
-    let id = ArxivId::parse(&args.id)?;
+    let id = ArxivId::from_user(&args.id)?;
     let services = Services::connect(config, api_key_from_env()).await?;
     let (planned, setup) = plan_prompt(&services, &id, args.date).await?;
     let p = &planned.prompt;

@@ -51,6 +51,39 @@ impl ArxivId {
         })
     }
 
+    /// What a user may type or paste: an identifier as [`ArxivId::parse`] takes it, or the URL
+    /// of the paper on arXiv (`/abs/`, `/pdf/`, `/html/`, with a version, a `.pdf` suffix, a
+    /// query or fragment) or on Hugging Face (`huggingface.co/papers/…`).
+    pub fn from_user(input: &str) -> Result<Self, CoreError> {
+        let trimmed = input.trim();
+        let Some(rest) = strip_prefix_ignore_case(trimmed, "https://")
+            .or_else(|| strip_prefix_ignore_case(trimmed, "http://"))
+        else {
+            return Self::parse(trimmed);
+        };
+        let not_a_paper = || CoreError::InvalidArxivId {
+            input: input.to_owned(),
+            reason: "a URL must be a paper's page on arXiv (arxiv.org/abs/ID, /pdf/ID, /html/ID) \
+                     or Hugging Face (huggingface.co/papers/ID)"
+                .to_owned(),
+        };
+        let rest = rest.split(['?', '#']).next().unwrap_or_default();
+        let (host, path) = rest.split_once('/').ok_or_else(not_a_paper)?;
+        let host = host.to_ascii_lowercase();
+        let host = host.strip_prefix("www.").unwrap_or(&host);
+        let id = match host {
+            "arxiv.org" | "export.arxiv.org" => ["abs/", "pdf/", "html/"]
+                .iter()
+                .find_map(|p| path.strip_prefix(p)),
+            "huggingface.co" | "hf.co" => path.strip_prefix("papers/"),
+            _ => None,
+        }
+        .ok_or_else(not_a_paper)?;
+        let id = id.trim_end_matches('/');
+        let id = id.strip_suffix(".pdf").unwrap_or(id);
+        Self::parse(id).map_err(|_| not_a_paper())
+    }
+
     /// The identifier without its version, e.g. `2602.07040`.
     pub fn base(&self) -> &str {
         &self.base
@@ -186,6 +219,39 @@ impl FromStr for ArxivId {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pasted_paper_urls_are_ids() {
+        for (input, want) in [
+            ("https://arxiv.org/abs/2602.07026", "2602.07026"),
+            ("http://arxiv.org/abs/2602.07026v2", "2602.07026v2"),
+            ("https://arxiv.org/pdf/2602.07026v1.pdf", "2602.07026v1"),
+            ("https://arxiv.org/pdf/2602.07026", "2602.07026"),
+            ("https://arxiv.org/html/2602.07026v1/", "2602.07026v1"),
+            (
+                "https://www.arxiv.org/abs/2602.07026?context=cs#x",
+                "2602.07026",
+            ),
+            ("https://arxiv.org/abs/hep-th/9901001v3", "hep-th/9901001v3"),
+            ("https://huggingface.co/papers/2602.07026", "2602.07026"),
+            ("  2602.07026 ", "2602.07026"),
+        ] {
+            assert_eq!(
+                ArxivId::from_user(input).unwrap().to_string(),
+                want,
+                "{input}"
+            );
+        }
+        for bad in [
+            "https://example.org/abs/2602.07026",
+            "https://arxiv.org/list/cs.CL/recent",
+            "https://huggingface.co/papers?date=2026-02-10",
+            "https://arxiv.org/abs/../../etc/passwd",
+        ] {
+            let e = ArxivId::from_user(bad).unwrap_err().to_string();
+            assert!(e.contains("a URL must be a paper's page"), "{bad}: {e}");
+        }
+    }
 
     #[test]
     fn accepts_the_documented_forms() {

@@ -46,6 +46,16 @@ impl ReportDate {
         Ok(Self(date))
     }
 
+    /// What a user may type: `YYYY-MM-DD`, `today` or `yesterday` (UTC, the days HF lists by).
+    pub fn from_user(input: &str) -> Result<Self, CoreError> {
+        let today = Self::today_utc();
+        match input.trim().to_ascii_lowercase().as_str() {
+            "today" => Ok(today),
+            "yesterday" => Ok(Self(today.0.pred_opt().unwrap_or(today.0))),
+            _ => Self::parse(input),
+        }
+    }
+
     /// Today in UTC.
     pub fn today_utc() -> Self {
         Self(chrono::Utc::now().date_naive())

@@ -15,7 +15,9 @@ pub enum CoreError {
         reason: String,
     },
     /// A date that is not written `YYYY-MM-DD`.
-    #[error("invalid date `{input}`: expected YYYY-MM-DD, e.g. 2026-02-10")]
+    #[error(
+        "invalid date `{input}`: expected YYYY-MM-DD (e.g. 2026-02-10), `today` or `yesterday`"
+    )]
     InvalidDate {
         /// What was given.
         input: String,

@@ -31,7 +31,7 @@ pub enum FetchError {
         retry_after: Option<Duration>,
     },
     /// The request never completed.
-    #[error("{url}: {} ({source})", transport_text(*.kind))]
+    #[error("{url}: {}", transport_text(*.kind))]
     Transport {
         /// The requested URL.
         url: String,

@@ -111,7 +111,8 @@ impl HttpClient {
         let transport = |source: reqwest::Error| FetchError::Transport {
             url: url.to_string(),
             kind: classify(&source),
-            source,
+            // The URL is named once, here; reqwest's own text would repeat it.
+            source: source.without_url(),
         };
         let mut response = self
             .client
@@ -143,7 +144,7 @@ impl HttpClient {
             .map_err(|source| FetchError::Transport {
                 url: url.to_string(),
                 kind: TransportKind::Body,
-                source,
+                source: source.without_url(),
             })?
         {
             if body.len() as u64 + chunk.len() as u64 > limit {

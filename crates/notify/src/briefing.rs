@@ -148,6 +148,7 @@ impl Briefing {
     pub fn of(report: &DailyReport, site: Option<&url::Url>) -> Self {
         let key = report
             .period
+            .as_ref()
             .map_or_else(|| report.date.to_string(), |p| p.period.to_string());
         let page = format!("{key}.html");
         let link = |anchor: Option<&str>| {

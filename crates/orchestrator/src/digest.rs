@@ -86,6 +86,12 @@ pub async fn digest(
     progress.finish();
     let through = opts.period.last().min(today);
     let mut report = DailyReport::digest(opts.period, through);
+    if let Some(p) = report.period.as_mut() {
+        p.listed = chosen
+            .iter()
+            .map(|c| (c.paper.id.base().to_owned(), days[c.day].date()))
+            .collect();
+    }
     report.stats = meter.finish(services, &results);
     report.entries = results.into_iter().map(|(e, _)| e).collect();
     report.recount();
@@ -151,7 +157,7 @@ fn top_papers(days: &[Day], top: usize) -> Vec<Candidate> {
 
 /// A rerun that changes nothing keeps the time the digest last changed.
 async fn keep_time_if_unchanged(services: &Services, report: &mut DailyReport) {
-    let Some(period) = report.period.map(|p| p.period) else {
+    let Some(period) = report.period.as_ref().map(|p| p.period) else {
         return;
     };
     let reports = services.reports().clone();

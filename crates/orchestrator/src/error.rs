@@ -22,7 +22,10 @@ pub enum OrchestratorError {
     #[error("cannot build the HTTP clients")]
     Client(#[source] paperbrief_fetch::FetchError),
     /// The Hugging Face list could not be read (after retries) and no earlier copy is stored.
-    #[error("cannot read the Hugging Face list for {date}")]
+    #[error(
+        "cannot read the Hugging Face list for {date} (where huggingface.co cannot be reached, \
+         point sources.hf_endpoint or HF_ENDPOINT at a mirror, e.g. https://hf-mirror.com)"
+    )]
     HfList {
         /// The day.
         date: ReportDate,

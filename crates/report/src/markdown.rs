@@ -26,10 +26,16 @@ pub fn render_markdown(report: &DailyReport) -> String {
         });
         return out;
     }
+    render_toc(report, &mut out);
     for entry in &report.entries {
         out.push_str(RULE);
         out.push_str("\n\n");
-        out.push_str(&render_entry(entry));
+        let listed = report
+            .period
+            .as_ref()
+            .and_then(|p| p.listed.get(entry.paper.id.base()));
+        let _ = write!(out, "<a id=\"{}\"></a>\n\n", anchor(&entry.paper.id));
+        out.push_str(&entry_with(entry, listed.copied()));
         out.push_str("\n\n\n");
     }
     out.push_str(RULE);
@@ -56,17 +62,56 @@ fn date_line(report: &DailyReport) -> String {
     line
 }
 
-/// One paper: title, links, source, then the brief — or the failure, or that it is pending —
-/// with the abstract.
+/// The table of contents: a linked line per paper with its upvotes, and a mark for a paper
+/// without its brief.
+fn render_toc(report: &DailyReport, out: &mut String) {
+    if report.entries.is_empty() {
+        return;
+    }
+    out.push_str("## 目录\n\n");
+    for (i, e) in report.entries.iter().enumerate() {
+        let mark = match e.outcome {
+            Outcome::Ok { .. } => "",
+            Outcome::Failed(_) => " · ⚠️ 简报生成失败",
+            Outcome::Pending => " · ⏳ 尚未生成简报",
+        };
+        let _ = writeln!(
+            out,
+            "{}. [{}](#{}) ▲ {}{mark}",
+            i + 1,
+            safe::inline_text(&e.paper.title),
+            anchor(&e.paper.id),
+            e.paper.upvotes
+        );
+    }
+    out.push('\n');
+}
+
+/// The anchor of a paper's entry (an arXiv id holds only characters an HTML id may have).
+fn anchor(id: &paperbrief_core::ArxivId) -> String {
+    format!("paper-{}", id.base())
+}
+
+/// One paper: title, links, upvotes, source, then the brief — or the failure, or that it is
+/// pending — with the abstract.
 pub fn render_entry(entry: &Entry) -> String {
+    entry_with(entry, None)
+}
+
+/// [`render_entry`], with the day whose list carried the paper in a digest.
+fn entry_with(entry: &Entry, listed: Option<paperbrief_core::ReportDate>) -> String {
     let p = &entry.paper;
     let mut out = String::new();
     let _ = write!(
         out,
-        "## 📄 {}\n\n- **链接**: {}\n",
+        "## 📄 {}\n\n- **链接**: {}\n- **热度**: ▲ {}\n",
         safe::markdown(&p.title),
-        links(p)
+        links(p),
+        p.upvotes
     );
+    if let Some(day) = listed {
+        let _ = writeln!(out, "- **收录于**: [{day}]({day}.md)");
+    }
     let source = entry
         .source
         .as_ref()
@@ -96,13 +141,17 @@ pub fn render_entry(entry: &Entry) -> String {
     out
 }
 
-/// The HF page (as the seed report has it), then the arXiv abstract page and — when HF knows
-/// them and they are `http(s)` — the code repository and the project page.
+/// Named links: the HF page, the arXiv abstract page and — when HF knows them and they are
+/// `http(s)` — the code repository and the project page.
 fn links(p: &paperbrief_core::PaperRef) -> String {
-    let mut out = format!("{} · arXiv: {}", p.hf_url(), p.arxiv_url());
+    let mut out = format!(
+        "[Hugging Face]({}) · [arXiv]({})",
+        p.hf_url(),
+        p.arxiv_url()
+    );
     for (label, url) in [("代码", &p.github_repo), ("项目主页", &p.project_page)] {
         if let Some(url) = url.as_deref().and_then(safe::http_url) {
-            let _ = write!(out, " · {label}: {url}");
+            let _ = write!(out, " · [{label}]({url})");
         }
     }
     out

@@ -82,6 +82,7 @@ fn digest_entry(report: &DailyReport, settings: &SiteSettings) -> Entry {
     let mut entry = Entry::default();
     let label = report
         .period
+        .as_ref()
         .map_or_else(String::new, |p| p.period.to_string());
     entry.set_id(format!("urn:paperbrief:digest:{label}"));
     entry.set_title(Text::plain(heading));
