@@ -76,9 +76,17 @@ async fn a_day_through_the_batch_format_gives_the_report_an_online_run_gives() {
         calls,
         "no LLM call for imported briefs"
     );
-    // And the export of a finished day is empty.
-    let again = export(&stand, &batch).await;
-    assert!(again.is_empty(), "{again:?}");
+    // And the export of a finished day is empty, and says there is nothing to run.
+    let file = batch.home.join("requests.jsonl");
+    let out = export_to(&stand, &batch, &[], &file).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(read(&file).is_empty());
+    assert!(
+        stderr(&out).contains("nothing to export: 6 papers have their brief already"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("vllm run-batch"), "{}", stderr(&out));
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -332,3 +332,66 @@ async fn backfill_sends_only_with_notify_and_the_config_file_is_found() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(cards(&group).await.len(), 1, "the one day with papers");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dates_by_name_pasted_urls_and_a_closed_stdout_behave() {
+    let stand = day_stand_in(Script::default()).await;
+    let d = dirs();
+    let yesterday = paperbrief_core::ReportDate::today_utc()
+        .date()
+        .pred_opt()
+        .unwrap()
+        .to_string();
+    let out = paperbrief_run(&stand, &d, &[], &["run", "--date", "yesterday"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("{yesterday}: no papers listed")),
+        "{}",
+        stderr(&out)
+    );
+    let out = paperbrief_run(&stand, &d, &[], &["run", "--date", "2026-02-31"]).await;
+    assert_eq!(out.status.code(), Some(2));
+    paperbrief_run(&stand, &d, &[], &["run", "--date", DATE]).await;
+    for pasted in [
+        "https://arxiv.org/abs/2602.00001",
+        "https://arxiv.org/pdf/2602.00001v1.pdf",
+        "https://huggingface.co/papers/2602.00001",
+    ] {
+        let out = paperbrief_run(&stand, &d, &[], &["paper", pasted, "--date", DATE]).await;
+        assert_eq!(out.status.code(), Some(0), "{pasted}: {}", stderr(&out));
+        assert!(stderr(&out).contains("replaced entry"), "{}", stderr(&out));
+    }
+    let out = paperbrief_run(
+        &stand,
+        &d,
+        &[],
+        &["paper", "https://example.org/abs/2602.00001"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("a URL must be a paper's page"),
+        "{}",
+        stderr(&out)
+    );
+
+    // `paperbrief config | head -1`: the reader goes away; no panic, no backtrace.
+    let mut cmd = common::paperbrief(&d.home, &[]);
+    cmd.arg("config")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert!(
+        !err.contains("panicked") && !err.contains("Broken pipe"),
+        "{err}"
+    );
+    use std::os::unix::process::ExitStatusExt;
+    assert!(
+        out.status.code() == Some(0) || out.status.signal() == Some(13),
+        "{:?}",
+        out.status
+    );
+}

@@ -109,12 +109,25 @@ async fn status_all(services: &Services) -> Outcome {
 
 async fn export(services: &Services, args: &BatchExportArgs) -> Result<Outcome> {
     let exported = batch::export(services, args.date).await?;
+    // An empty export still replaces the file: an older export left there would be run again.
     match &args.output {
         Some(path) => atomic_write(path, exported.jsonl.as_bytes(), Visibility::Shared)
             .with_context(|| format!("cannot write {}", path.display()))?,
         None => print!("{}", exported.jsonl),
     }
-    print_exported(args, &exported);
+    if exported.requests == 0 {
+        eprintln!(
+            "{}: nothing to export: {} papers have their brief already, {} could not be planned",
+            args.date,
+            exported.stored,
+            exported.unplanned.len()
+        );
+        for (id, why) in &exported.unplanned {
+            eprintln!("  not exported {id}: {why}");
+        }
+    } else {
+        print_exported(args, &exported);
+    }
     Ok(if exported.unplanned.is_empty() {
         Outcome::Success
     } else {

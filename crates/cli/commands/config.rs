@@ -8,7 +8,11 @@ use crate::args::GlobalArgs;
 use crate::settings;
 
 pub(crate) fn run(global: &GlobalArgs) -> Result<Outcome> {
-    let config = settings::load(global)?;
+    let mut config = settings::load(global)?;
+    // What is in effect: an empty cache.dir means the platform's cache directory.
+    if config.cache.dir.is_none() {
+        config.cache.dir = paperbrief_fetch::resolve_cache_dir(&config);
+    }
     let key_source = [PAPERBRIEF_API_KEY, OPENAI_API_KEY]
         .into_iter()
         .find(|v| std::env::var(v).is_ok_and(|k| !k.is_empty()));

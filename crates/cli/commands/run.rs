@@ -39,8 +39,8 @@ struct Counting {
 }
 
 impl Progress for Counting {
-    fn start(&self, total: usize) {
-        self.inner.start(total);
+    fn start(&self, total: usize, stored: usize) {
+        self.inner.start(total, stored);
     }
     fn fetched(&self, id: &str, kind: Option<paperbrief_core::SourceKind>) {
         self.inner.fetched(id, kind);

@@ -99,6 +99,9 @@ pub struct ChatOutcome {
     pub result: Result<ChatReply, LlmError>,
     /// HTTP requests it took (retries included).
     pub attempts: u32,
+    /// The time its requests were with the server: from sending to the answer (or error),
+    /// summed over attempts — waits for a slot, the rate limits and backoff left out.
+    pub busy: std::time::Duration,
 }
 
 /// Token counts the server reported.

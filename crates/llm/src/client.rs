@@ -110,6 +110,7 @@ impl LlmClient {
     pub async fn chat(&self, req: &ChatRequest) -> ChatOutcome {
         let body = self.body(req);
         let attempts = std::sync::atomic::AtomicU32::new(0);
+        let busy = std::sync::Mutex::new(Duration::ZERO);
         let result = self
             .retry
             .run("chat completion", || async {
@@ -118,12 +119,20 @@ impl LlmClient {
                     .limits
                     .acquire(req.prompt_tokens + req.max_tokens as usize)
                     .await;
-                self.send(&body).await
+                let sent = std::time::Instant::now();
+                let answer = self.send(&body).await;
+                *busy
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) += sent.elapsed();
+                answer
             })
             .await;
         ChatOutcome {
             result,
             attempts: attempts.into_inner(),
+            busy: busy
+                .into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
         }
     }
 

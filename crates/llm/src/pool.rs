@@ -123,19 +123,23 @@ impl Pool {
         let body = self.members[0].client.body(req);
         let tokens = req.prompt_tokens + req.max_tokens as usize;
         let (mut attempts, mut retries, mut failovers) = (0, 0, 0);
+        let mut busy = Duration::ZERO;
         let budget = self.retry.max_attempts.max(1);
         loop {
             attempts += 1;
             let (member, slot) = self.pick().await;
             self.rates.ready(tokens).await;
             member.requests.fetch_add(1, Ordering::Relaxed);
+            let sent = std::time::Instant::now();
             let answer = member.client.send(&body).await;
+            busy += sent.elapsed();
             drop(slot);
             let Err(e) = answer else {
                 member.healthy();
                 return ChatOutcome {
                     result: answer,
                     attempts,
+                    busy,
                 };
             };
             let sick = matches!(
@@ -156,6 +160,7 @@ impl Pool {
                 return ChatOutcome {
                     result: Err(e),
                     attempts,
+                    busy,
                 };
             }
             retries += 1;

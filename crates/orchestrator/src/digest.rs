@@ -81,7 +81,10 @@ pub async fn digest(
     let model = services.model_or_name().await?;
     let jobs = services.jobs(work, false, model.name()).await;
     let worker = services.worker(model, &jobs)?;
-    progress.start(jobs.len());
+    progress.start(
+        jobs.len(),
+        jobs.iter().filter(|j| j.stored.is_some()).count(),
+    );
     let results = pipeline(Arc::new(worker), jobs, Arc::clone(&progress)).await;
     progress.finish();
     let through = opts.period.last().min(today);

@@ -70,7 +70,7 @@ pub enum OrchestratorError {
         date: ReportDate,
     },
     /// A paper's prompt could not be planned (its text could not be read, or does not fit).
-    #[error("cannot plan the prompt of {id}: {reason}")]
+    #[error("cannot plan the prompt of {id}")]
     Unplannable {
         /// The paper.
         id: ArxivId,

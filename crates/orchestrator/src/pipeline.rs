@@ -25,7 +25,12 @@ pub(crate) async fn pipeline(
         tasks.spawn(async move {
             let started = Instant::now();
             let (entry, reused) = process(&worker, job, progress.as_ref()).await;
-            progress.finished(&entry, reused, started.elapsed().as_secs_f64());
+            // A brief's time is the model's own; queued papers would otherwise show the queue.
+            let seconds = match &entry.outcome {
+                Outcome::Ok { provenance, .. } if !reused => provenance.latency_ms as f64 / 1000.0,
+                _ => started.elapsed().as_secs_f64(),
+            };
+            progress.finished(&entry, reused, seconds);
             (index, entry, reused)
         });
     }

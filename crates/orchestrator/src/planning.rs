@@ -128,7 +128,7 @@ pub(crate) async fn calibrate(llm: &LlmClient, planner: &Planner, setup: &mut Mo
             server,
             estimate: prompt.tokens,
         };
-        tracing::info!(target: "paperbrief::llm", "the server counts {server} tokens for the prompt's fixed part where tiktoken counts {}: budgets leave {} tokens for the difference", prompt.tokens, calibration.overhead());
+        tracing::debug!(target: "paperbrief::llm", "the server counts {server} tokens for the prompt's fixed part where tiktoken counts {}: budgets leave {} tokens for the difference", prompt.tokens, calibration.overhead());
         setup.calibration = Some(calibration);
     }
 }

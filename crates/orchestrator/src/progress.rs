@@ -7,8 +7,8 @@ use paperbrief_report::{Entry, Outcome};
 
 /// Receives the run's events; implementations must be cheap and thread-safe.
 pub trait Progress: Send + Sync {
-    /// The run is about to process `total` papers.
-    fn start(&self, total: usize);
+    /// The run is about to process `total` papers, `stored` of which have their brief already.
+    fn start(&self, total: usize, stored: usize);
     /// A paper's text is ready (or came from the store).
     fn fetched(&self, id: &str, kind: Option<SourceKind>);
     /// A paper is finished; `seconds` is its wall time.
@@ -22,8 +22,16 @@ pub trait Progress: Send + Sync {
 pub struct LogLines;
 
 impl Progress for LogLines {
-    fn start(&self, total: usize) {
-        tracing::info!(target: "paperbrief::run", "{total} papers to do");
+    fn start(&self, total: usize, stored: usize) {
+        match total - stored.min(total) {
+            0 => {
+                tracing::info!(target: "paperbrief::run", "{total} papers, every brief stored: nothing to do")
+            }
+            todo if stored > 0 => {
+                tracing::info!(target: "paperbrief::run", "{todo} papers to do ({stored} more have their brief stored)")
+            }
+            todo => tracing::info!(target: "paperbrief::run", "{todo} papers to do"),
+        }
     }
     fn fetched(&self, _id: &str, _kind: Option<SourceKind>) {}
     fn finished(&self, entry: &Entry, reused: bool, seconds: f64) {
@@ -95,7 +103,7 @@ impl Default for Bars {
 }
 
 impl Progress for Bars {
-    fn start(&self, total: usize) {
+    fn start(&self, total: usize, _stored: usize) {
         self.fetch.set_length(total as u64);
         self.done.set_length(total as u64);
     }

@@ -102,7 +102,10 @@ pub async fn run(
         ));
     }
     let (worker, jobs, others) = plan(services, &day, &chosen, hints, opts.force).await?;
-    progress.start(jobs.len());
+    progress.start(
+        jobs.len(),
+        jobs.iter().filter(|j| j.stored.is_some()).count(),
+    );
     let worked: Vec<ArxivId> = jobs.iter().map(|j| j.paper.id.clone()).collect();
     let results = pipeline(Arc::new(worker), jobs, Arc::clone(&progress)).await;
     progress.finish();

@@ -4,7 +4,6 @@
 //! It talks to an [`LlmBackend`] and never knows which one.
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use paperbrief_core::{AnswerError, Brief};
 use paperbrief_core::{PaperRef, SourceDoc};
@@ -92,6 +91,7 @@ impl Summarizer {
         loop {
             let outcome = self.backend.chat(&session.request()).await;
             session.attempts += outcome.attempts;
+            session.busy += outcome.busy;
             match outcome.result {
                 Err(e) => session.after_error(&e).await?,
                 Ok(reply) => {
@@ -123,7 +123,8 @@ struct Session<'a> {
     attempts: u32,
     repairs: u32,
     usage: Usage,
-    started: Instant,
+    /// The time the server spent on this paper's requests (no waiting for a slot).
+    busy: std::time::Duration,
 }
 
 impl<'a> Session<'a> {
@@ -159,7 +160,7 @@ impl<'a> Session<'a> {
             attempts: 0,
             repairs: 0,
             usage: Usage::default(),
-            started: Instant::now(),
+            busy: std::time::Duration::ZERO,
         })
     }
 
@@ -349,7 +350,7 @@ impl<'a> Session<'a> {
             prompt_tokens_estimate: self.prompt.tokens,
             attempts: self.attempts,
             repairs: self.repairs,
-            latency_ms: self.started.elapsed().as_millis() as u64,
+            latency_ms: self.busy.as_millis() as u64,
             finish_reason: reply.finish_reason.clone(),
             temperature: self.s.settings.temperature,
             max_tokens: self.max_tokens,

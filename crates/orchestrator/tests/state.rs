@@ -77,7 +77,7 @@ struct Counting {
 }
 
 impl Progress for Counting {
-    fn start(&self, _total: usize) {}
+    fn start(&self, _total: usize, _stored: usize) {}
     fn fetched(&self, _id: &str, _kind: Option<SourceKind>) {}
     fn finished(&self, entry: &Entry, _reused: bool, _seconds: f64) {
         let id = entry.paper.id.base().to_owned();

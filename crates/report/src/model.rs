@@ -234,7 +234,8 @@ pub struct Provenance {
     pub attempts: u32,
     /// Requests that asked the model to repair its answer.
     pub repairs: u32,
-    /// Time from the first request to the accepted answer, in milliseconds.
+    /// The time the server spent on the paper's requests (the accepted answer and any before
+    /// it), in milliseconds: waits for a free slot or the rate limits are not counted.
     pub latency_ms: u64,
     /// The accepted answer's finish reason.
     pub finish_reason: Option<String>,

@@ -42,6 +42,7 @@ impl LlmBackend for Scripted {
             ChatOutcome {
                 result,
                 attempts: 1,
+                busy: std::time::Duration::from_millis(5),
             }
         })
     }
