@@ -81,11 +81,8 @@ async fn a_week_shows_its_top_papers_and_summarises_only_those() {
     assert!(md.starts_with("# Hugging Face Daily Papers Report\n**Date**: 2026-W07（2026-02-09 至 2026-02-15，最受关注的 3 篇）\n**Source URL**: https://huggingface.co/papers/week/2026-W07\n"), "{md}");
     assert_eq!(md.matches("### 5. 实验效果").count(), 3);
     // Each paper's day (the list that carried it at its highest count) and its upvotes.
-    assert_eq!(
-        json["period"]["listed"]["2602.00002"], "2026-02-11",
-        "{json}"
-    );
-    assert_eq!(json["period"]["listed"]["2602.00004"], DATE);
+    assert_eq!(json["entries"][0]["paper"]["list_date"], "2026-02-11");
+    assert_eq!(json["entries"][2]["paper"]["list_date"], DATE);
     assert!(
         md.contains("## 📄 Paper Number 2\n\n- **链接**: [Hugging Face](https://huggingface.co/papers/2602.00002) · [arXiv](https://arxiv.org/abs/2602.00002) · [代码](https://github.com/example/2602.00002)\n- **热度**: ▲ 40\n- **收录于**: [2026-02-11](2026-02-11.md)\n"),
         "{md}"

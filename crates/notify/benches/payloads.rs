@@ -10,10 +10,15 @@ use paperbrief_notify::platforms::{self, Secrets, telegram};
 
 fn main() {
     let day = paperbrief_testkit::reports::busy_day("2026-02-10", 136);
-    let b = Briefing::of(
-        &day,
-        Some(&url::Url::parse("https://me.example/papers/").unwrap()),
-    );
+    let site = url::Url::parse("https://me.example/papers/").unwrap();
+    println!("with a published site (top papers, the rest linked):");
+    report(&Briefing::of(&day, Some(&site)), "2026-02-10.html#");
+    println!("\nwithout a site (every paper, split across messages):");
+    report(&Briefing::of(&day, None), "huggingface.co/papers/2602.");
+}
+
+fn report(b: &Briefing, paper_link: &str) {
+    let b = b.clone();
     let secrets = Secrets {
         url: Some("https://hooks.example/x".into()),
         secret: Some("secret".into()),
@@ -31,10 +36,11 @@ fn main() {
         let bodies: Vec<String> = requests.iter().map(|r| r.body.to_string()).collect();
         let listed = bodies
             .iter()
-            .map(|s| s.matches("2026-02-10.html#").count())
+            .map(|s| s.matches(paper_link).count())
             .sum::<usize>();
+        let gap = platforms::min_gap(kind).as_secs_f64() * bodies.len().saturating_sub(1) as f64;
         println!(
-            "{:<9} {} message(s), {} bytes in all, largest {} bytes, {listed} papers listed ({limit})",
+            "{:<9} {} message(s), {} bytes in all, largest {} bytes, {listed} papers listed ({limit}); {gap:.0} s of pacing",
             kind.as_str(),
             bodies.len(),
             bodies.iter().map(String::len).sum::<usize>(),

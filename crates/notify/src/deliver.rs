@@ -73,7 +73,12 @@ pub async fn deliver(d: &Delivery<'_>, briefing: &Briefing) -> Result<Delivered,
     }
     let requests = build(d.channel, briefing, &target)?;
     let mut bytes = 0;
-    for request in &requests {
+    let gap = platforms::min_gap(d.channel.kind());
+    for (i, request) in requests.iter().enumerate() {
+        if i > 0 {
+            // In order, within the platform's rate limit.
+            tokio::time::sleep(gap).await;
+        }
         let body = request.body.to_string();
         bytes += body.len();
         d.retry

@@ -242,3 +242,127 @@ fn answers_are_judged_by_the_platforms_own_codes() {
         Verdict::RateLimited(Some(std::time::Duration::from_secs(7)))
     );
 }
+
+/// Every paper's number in a message text (`12. [` at a line start), in order.
+fn numbers(text: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        // A paper's number is digits followed by ". " and preceded by a line start or markup.
+        let before = start.checked_sub(1).map(|b| bytes[b]);
+        if i > start
+            && text[i..].starts_with(". ")
+            && matches!(before, Some(b'\n' | b'*' | b'"') | None)
+        {
+            out.push(text[start..i].parse().unwrap());
+        }
+        i = if i == start { i + 1 } else { i };
+    }
+    out
+}
+
+#[test]
+fn without_a_site_every_paper_reaches_the_chat_across_messages_within_limits() {
+    let b = Briefing::of(&day(136), None);
+    assert!(b.url.is_none() && b.every_paper());
+    for kind in [
+        ChannelKind::Feishu,
+        ChannelKind::Wecom,
+        ChannelKind::Dingtalk,
+        ChannelKind::Slack,
+        ChannelKind::Discord,
+    ] {
+        let msgs = platforms::requests(kind, &b, 10, &secrets(None), 0).unwrap();
+        assert!(
+            msgs.len() > 1,
+            "{}: one message cannot hold 136 papers",
+            kind.as_str()
+        );
+        let mut seen = Vec::new();
+        for (i, m) in msgs.iter().enumerate() {
+            let text = m.body.to_string();
+            let size = match kind {
+                ChannelKind::Feishu => text.len() <= feishu::MAX_BODY,
+                ChannelKind::Wecom => {
+                    m.body["markdown"]["content"].as_str().unwrap().len() <= wecom::MAX_CONTENT
+                }
+                ChannelKind::Dingtalk => {
+                    m.body["markdown"]["text"].as_str().unwrap().len() <= 20_000
+                }
+                ChannelKind::Slack => {
+                    m.body["blocks"].as_array().unwrap().len() <= slack::MAX_BLOCKS
+                }
+                _ => m.body["content"].as_str().unwrap().chars().count() <= discord::MAX_CONTENT,
+            };
+            assert!(size, "{} message {i} over its limit", kind.as_str());
+            assert!(
+                !text.contains("另有") && !text.contains("完整报告"),
+                "{text}"
+            );
+            assert!(!text.contains("huggingface.co/papers?date"), "{text}");
+            if i > 0 && kind != ChannelKind::Discord {
+                assert!(text.contains("（续）"), "{}: {text}", kind.as_str());
+            }
+            for id in 1..=136 {
+                if text.contains(&format!("2602.{id:05}")) {
+                    seen.push(id);
+                }
+            }
+        }
+        let want: Vec<usize> = (1..=136).collect();
+        assert_eq!(seen, want, "{}: every paper, once, in order", kind.as_str());
+    }
+    // Numbers go on across messages (the first of the second message follows the last of the
+    // first).
+    let msgs = platforms::requests(ChannelKind::Wecom, &b, 10, &secrets(None), 0).unwrap();
+    let first = numbers(msgs[0].body["markdown"]["content"].as_str().unwrap());
+    let second = numbers(msgs[1].body["markdown"]["content"].as_str().unwrap());
+    assert_eq!(second[0], first.last().unwrap() + 1, "{first:?} {second:?}");
+}
+
+#[test]
+fn an_update_lists_only_what_changed_and_nothing_changed_sends_nothing() {
+    let mut before = day(5);
+    before.entries[1].outcome = Outcome::Failed(paperbrief_report::Failure::new(
+        paperbrief_report::FailureKind::NotChinese,
+        "English",
+    ));
+    before.recount();
+    let site = url::Url::parse("https://me.example/papers/").unwrap();
+    let told = Briefing::of(&before, Some(&site)).told();
+    let now = Briefing::of(&day(5), Some(&site));
+    assert!(now.since(&now.told()).is_none(), "nothing changed");
+    let update = now.since(&told).unwrap();
+    assert_eq!(update.title, "【更新】2026-02-10：1 篇简报已补全");
+    assert_eq!(update.papers.len(), 1);
+    assert_eq!(update.papers[0].id, "2602.00002");
+    let card =
+        &platforms::requests(ChannelKind::Feishu, &update, 10, &secrets(None), 0).unwrap()[0];
+    let text = card.body.to_string();
+    assert!(
+        text.contains("2602.00002") && !text.contains("2602.00003"),
+        "{text}"
+    );
+    assert!(
+        text.contains("完整报告"),
+        "with a site the update links the report: {text}"
+    );
+    // Told of no brief at all (a failure notice): the whole day goes out, not an update.
+    let mut all_failed = day(5);
+    for e in &mut all_failed.entries {
+        e.outcome = Outcome::Failed(paperbrief_report::Failure::new(
+            paperbrief_report::FailureKind::NotChinese,
+            "English",
+        ));
+    }
+    all_failed.recount();
+    let told = Briefing::of(&all_failed, None).told();
+    let again = Briefing::of(&day(5), None).since(&told).unwrap();
+    assert_eq!(again.kind, paperbrief_notify::Kind::Day);
+    assert_eq!(again.papers.len(), 5);
+}

@@ -89,12 +89,6 @@ pub async fn digest(
     progress.finish();
     let through = opts.period.last().min(today);
     let mut report = DailyReport::digest(opts.period, through);
-    if let Some(p) = report.period.as_mut() {
-        p.listed = chosen
-            .iter()
-            .map(|c| (c.paper.id.base().to_owned(), days[c.day].date()))
-            .collect();
-    }
     report.stats = meter.finish(services, &results);
     report.entries = results.into_iter().map(|(e, _)| e).collect();
     report.recount();

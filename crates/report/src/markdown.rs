@@ -30,12 +30,10 @@ pub fn render_markdown(report: &DailyReport) -> String {
     for entry in &report.entries {
         out.push_str(RULE);
         out.push_str("\n\n");
-        let listed = report
-            .period
-            .as_ref()
-            .and_then(|p| p.listed.get(entry.paper.id.base()));
+        // A digest names the day whose list carried each paper.
+        let listed = report.period.as_ref().map(|_| entry.paper.list_date);
         let _ = write!(out, "<a id=\"{}\"></a>\n\n", anchor(&entry.paper.id));
-        out.push_str(&entry_with(entry, listed.copied()));
+        out.push_str(&entry_with(entry, listed));
         out.push_str("\n\n\n");
     }
     out.push_str(RULE);

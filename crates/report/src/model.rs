@@ -2,8 +2,6 @@
 //! brief, its failure or as still pending — the list items that could not be used, and the
 //! numbers of the run that last wrote it.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 use paperbrief_core::{ArxivId, OutputMode, PaperRef, Period, ReportDate, SkippedItem, SourceKind};
 use paperbrief_core::{Brief, Cut, Fallback};
@@ -65,7 +63,6 @@ impl DailyReport {
             period,
             through: through.min(period.last()),
             complete: through >= period.last(),
-            listed: BTreeMap::new(),
         });
         report
     }
@@ -127,7 +124,7 @@ impl DailyReport {
 }
 
 /// The span of a digest.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeriodInfo {
     /// `2026-W07` or `2026-02`.
     pub period: Period,
@@ -135,9 +132,6 @@ pub struct PeriodInfo {
     pub through: ReportDate,
     /// Whether the period was over when it was made (else it goes only as far as `through`).
     pub complete: bool,
-    /// The day whose list carried each paper (at its highest count), by arXiv id.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub listed: BTreeMap<String, ReportDate>,
 }
 
 /// One paper of the report.

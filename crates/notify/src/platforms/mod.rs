@@ -84,6 +84,19 @@ pub fn requests(
     })
 }
 
+/// The least time between two messages of one delivery, from each platform's documented rate
+/// limit for a bot in one group: WeCom and DingTalk 20 a minute, Telegram 20 a minute in a
+/// group, Slack about one a second, Feishu 5 a second (100 a minute), Discord 5 per 2 seconds.
+pub fn min_gap(kind: ChannelKind) -> Duration {
+    Duration::from_millis(match kind {
+        ChannelKind::Wecom | ChannelKind::Dingtalk | ChannelKind::Telegram => 3_000,
+        ChannelKind::Slack => 1_000,
+        ChannelKind::Feishu => 600,
+        ChannelKind::Discord => 400,
+        ChannelKind::Webhook | ChannelKind::Email => 0,
+    })
+}
+
 /// What the platform's answer (`status`, `body`) says.
 pub fn verdict(
     kind: ChannelKind,
