@@ -395,3 +395,37 @@ async fn dates_by_name_pasted_urls_and_a_closed_stdout_behave() {
         out.status
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn init_writes_a_starter_every_command_then_reads() {
+    let stand = day_stand_in(Script::default()).await;
+    let d = dirs();
+    let out = paperbrief_run(&stand, &d, &[], &["init"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let starter = std::fs::read_to_string(d.home.join("paperbrief.toml")).unwrap();
+    for section in [
+        "[llm]",
+        "[output]",
+        "[cache]",
+        "[site]",
+        "[sources]",
+        "# [[notify]]",
+    ] {
+        assert!(starter.contains(section), "{section}: {starter}");
+    }
+    // Found without --config, and valid as it is.
+    let out = paperbrief_run(&stand, &d, &[], &["config"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("# config file: paperbrief.toml"),
+        "{}",
+        stdout(&out)
+    );
+    // Never over a file that is there.
+    let out = paperbrief_run(&stand, &d, &[], &["init"]).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
+    let out = paperbrief_run(&stand, &d, &[], &["init", "conf/pb.toml"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(d.home.join("conf/pb.toml").is_file());
+}

@@ -122,7 +122,11 @@ impl Site {
                 label: label(k),
             })
         };
-        let articles: Vec<ArticleView> = report.entries.iter().map(ArticleView::of).collect();
+        let articles: Vec<ArticleView> = report
+            .entries
+            .iter()
+            .map(|e| ArticleView::of(e, report.period.is_some()))
+            .collect();
         let ctx = context! {
             ..self.base(),
             ..context! {

@@ -44,6 +44,8 @@ pub(crate) struct ArticleView {
     pub(crate) id: String,
     pub(crate) title: String,
     upvotes: i64,
+    /// In a digest: the day whose list carried the paper, linked to it there.
+    listed: Option<Link>,
     links: Vec<Link>,
     source: String,
     degraded: bool,
@@ -55,7 +57,8 @@ pub(crate) struct ArticleView {
 }
 
 impl ArticleView {
-    pub(crate) fn of(entry: &Entry) -> Self {
+    /// The view of `entry`; `in_digest` adds the day whose list carried it.
+    pub(crate) fn of(entry: &Entry, in_digest: bool) -> Self {
         let p = &entry.paper;
         let (status, sections, reason) = match &entry.outcome {
             Outcome::Ok { brief, .. } => ("ok", sections(brief), String::new()),
@@ -66,6 +69,10 @@ impl ArticleView {
             id: p.id.base().to_owned(),
             title: p.title.clone(),
             upvotes: p.upvotes,
+            listed: in_digest.then(|| Link {
+                label: format!("收录于 {}", p.list_date),
+                url: format!("{}.html#{}", p.list_date, p.id.base()),
+            }),
             links: links(p),
             source: entry
                 .source

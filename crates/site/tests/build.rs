@@ -170,6 +170,19 @@ fn a_site_from_reports_is_complete_inert_and_rebuilds_only_what_changed() {
         "newest first"
     );
     assert!(index.contains("2026-W07.html"));
+    // A digest page names the day whose list carried each paper, linked there.
+    let week = std::fs::read_to_string(out.join("2026-W07.html"))
+        .unwrap()
+        .replace("&#x2f;", "/");
+    assert!(
+        week.contains("<a href=\"2026-02-10.html#2602.00001\">收录于 2026-02-10</a>"),
+        "{week}"
+    );
+    let day_page = std::fs::read_to_string(out.join("2026-02-10.html")).unwrap();
+    assert!(
+        !day_page.contains("收录于"),
+        "a day's own page does not say it"
+    );
 
     let feed = std::fs::read_to_string(out.join("feed.xml")).unwrap();
     let parsed: atom_syndication::Feed = feed.parse().unwrap();
