@@ -54,12 +54,16 @@ async fn a_day_through_the_batch_format_gives_the_report_an_online_run_gives() {
     let results = results_from(&stand.server.uri(), &requests).await;
     let file = batch.home.join("results.jsonl");
     write_jsonl(&file, &results);
-    let calls = stand.llm.requests().len();
+    let calls = stand.llm.brief_requests().len();
     let out = import(&stand, &batch, &[], &file).await;
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(err.contains("imported 6 briefs (0 skipped)"), "{err}");
-    assert_eq!(stand.llm.requests().len(), calls, "import asks no model");
+    assert_eq!(
+        stand.llm.brief_requests().len(),
+        calls,
+        "import asks no model"
+    );
     assert_eq!(markdown(&batch), markdown(&online));
     assert_eq!(report_json(&batch)["stats"]["briefs"], 6);
     // An import's run numbers are its accepted briefs and the tokens the batch reported.
@@ -72,7 +76,7 @@ async fn a_day_through_the_batch_format_gives_the_report_an_online_run_gives() {
     let out = paperbrief_run(&stand, &batch, &[], &["run", "--date", DATE]).await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
-        stand.llm.requests().len(),
+        stand.llm.brief_requests().len(),
         calls,
         "no LLM call for imported briefs"
     );
@@ -168,10 +172,10 @@ async fn bad_result_lines_are_named_and_skipped_and_their_papers_stay_pending() 
         assert_eq!(status(id), "pending", "paper {id}");
     }
     // A normal run repairs the five online and asks nothing about the imported one.
-    let before = stand.llm.requests().len();
+    let before = stand.llm.brief_requests().len();
     let out = paperbrief_run(&stand, &d, &[], &["run", "--date", DATE]).await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let asked: Vec<String> = stand.llm.requests()[before..]
+    let asked: Vec<String> = stand.llm.brief_requests()[before..]
         .iter()
         .filter_map(|r| r.id.clone())
         .collect();

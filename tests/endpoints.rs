@@ -67,7 +67,10 @@ async fn work_is_spread_by_each_endpoints_share() {
     let out = paperbrief_run(&stand, &d, &env, &["run", "--date", DATE]).await;
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
-    let (b, s) = (big.llm.requests().len(), small.llm.requests().len());
+    let (b, s) = (
+        big.llm.brief_requests().len(),
+        small.llm.brief_requests().len(),
+    );
     assert_eq!(b + s, 24, "{b} + {s}");
     assert_eq!(
         (b, s),
@@ -77,7 +80,10 @@ async fn work_is_spread_by_each_endpoints_share() {
         small.llm.max_in_flight()
     );
     assert_eq!((big.llm.max_in_flight(), small.llm.max_in_flight()), (6, 2));
-    assert!(stand.llm.requests().is_empty(), "llm.base_url is not used");
+    assert!(
+        stand.llm.brief_requests().is_empty(),
+        "llm.base_url is not used"
+    );
     assert!(err.contains("requests per endpoint:"), "{err}");
     let json = report_json(&d);
     let served: Vec<&str> = json["entries"]
@@ -115,7 +121,7 @@ async fn a_replica_killed_mid_run_loses_no_paper() {
         .stderr(std::process::Stdio::piped());
     let child = cmd.spawn().unwrap();
     let served = tokio::time::timeout(paperbrief_testkit::HANG, async {
-        while dies.llm.requests().len() < 4 {
+        while dies.llm.brief_requests().len() < 4 {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     })
@@ -125,7 +131,7 @@ async fn a_replica_killed_mid_run_loses_no_paper() {
         "the endpoint that dies got no 4 requests in {:?}",
         paperbrief_testkit::HANG
     );
-    let served_before_death = dies.llm.requests().len();
+    let served_before_death = dies.llm.brief_requests().len();
     let died = dies.server.uri();
     drop(dies.server); // the port closes: refused connections from now on
     let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
@@ -139,7 +145,7 @@ async fn a_replica_killed_mid_run_loses_no_paper() {
     );
     let json = report_json(&d);
     assert_eq!(json["stats"]["briefs"], 20, "every paper done");
-    assert!(keeps.llm.requests().len() >= 20 - served_before_death);
+    assert!(keeps.llm.brief_requests().len() >= 20 - served_before_death);
 }
 
 /// A replica that lists the model but answers every chat with `behaviour`.
@@ -186,10 +192,14 @@ async fn of_three_replicas_one_failing_with_503_and_one_hanging_only_the_healthy
         );
         // Taken out after its first failures, probed again after the backoff: a few
         // requests, not one per paper.
-        let sent = sick.llm.requests().len();
+        let sent = sick.llm.brief_requests().len();
         assert!((1..12).contains(&sent), "{url} got {sent} requests");
     }
-    assert_eq!(healthy.llm.requests().len(), 12, "each paper answered once");
+    assert_eq!(
+        healthy.llm.brief_requests().len(),
+        12,
+        "each paper answered once"
+    );
     let json = report_json(&d);
     for e in json["entries"].as_array().unwrap() {
         assert_eq!(
@@ -228,7 +238,7 @@ async fn an_endpoint_serving_another_model_is_a_setup_error_naming_it() {
         "{}",
         stderr(&out)
     );
-    assert!(right.llm.requests().is_empty() && wrong.llm.requests().is_empty());
+    assert!(right.llm.brief_requests().is_empty() && wrong.llm.brief_requests().is_empty());
     let check = paperbrief_run(
         &stand,
         &d,

@@ -125,7 +125,7 @@ async fn a_model_the_server_does_not_serve_stops_setup_with_exit_2() {
         )),
         "{err}"
     );
-    assert!(stand.llm.requests().is_empty(), "no paper was tried");
+    assert!(stand.llm.brief_requests().is_empty(), "no paper was tried");
     assert!(!d.out.join(format!("{DATE}.md")).exists());
     let check = paperbrief_run(&stand, &d, &wrong, &["check"]).await;
     assert!(

@@ -106,10 +106,9 @@ async fn a_transient_fallback_heals_on_the_next_run_and_nothing_else_is_redone()
     assert!(healed["source"].get("fallback").is_none());
     assert_eq!(healed["status"], "ok");
     assert_eq!(json["stats"]["abstract_transient"], 0);
-    assert!(
-        read(&d.out.join(format!("{DATE}.md")))
-            .contains("- **阅读来源**: HTML\n\n### 1. 应用领域\n机器学习 - Paper Number 4")
-    );
+    assert!(read(&d.out.join(format!("{DATE}.md"))).contains(
+        "- **阅读来源**: HTML\n- **标签**: 大语言模型\n\n### 1. 应用领域\n机器学习 - Paper Number 4"
+    ));
 
     // A third run does nothing at all.
     let third = paperbrief_run(&stand, &d, &[], &["run", "--date", DATE]).await;
@@ -312,7 +311,7 @@ async fn prompt_and_dry_run_show_exactly_what_run_sends() {
         )
         .await;
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-        let sent = stand.llm.requests()[0].body.clone();
+        let sent = stand.llm.brief_requests()[0].body.clone();
         assert_eq!(
             sent, shown["request"],
             "{mode}: prompt showed something else than run sent"

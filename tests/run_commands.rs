@@ -279,7 +279,7 @@ async fn json_schema_mode_sends_the_schema_and_parses_json() {
     )
     .await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let requests = stand.llm.requests();
+    let requests = stand.llm.brief_requests();
     let format = &requests[0].body["response_format"];
     assert_eq!(format["type"], "json_schema");
     assert_eq!(
@@ -331,7 +331,7 @@ async fn injected_instructions_in_a_paper_do_not_break_the_brief() {
             .unwrap()
             .contains("Ignore previous instructions")
     );
-    let user = stand.llm.requests()[0].body["messages"][1]["content"]
+    let user = stand.llm.brief_requests()[0].body["messages"][1]["content"]
         .as_str()
         .unwrap()
         .to_owned();

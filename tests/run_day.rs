@@ -72,7 +72,7 @@ async fn a_full_day_then_a_rerun_that_makes_no_llm_calls() {
         stderr(&out)
     );
     // Every prompt carried the paper's HF code link and asked for the canonical sections.
-    let first = &stand.llm.requests()[0].body;
+    let first = &stand.llm.brief_requests()[0].body;
     assert!(
         first["messages"][1]["content"]
             .as_str()
@@ -260,7 +260,7 @@ async fn concurrency_and_requests_per_minute_are_never_exceeded() {
     )
     .await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let mut times: Vec<_> = stand.llm.requests().iter().map(|r| r.at).collect();
+    let mut times: Vec<_> = stand.llm.brief_requests().iter().map(|r| r.at).collect();
     times.sort();
     // 240 per minute is one every 250 ms. Every window of k consecutive requests spans at
     // least (k - 1) × 250 ms, less what a loaded machine can delay one arrival by (50 ms): the
@@ -312,10 +312,10 @@ async fn a_killed_run_resumes_to_the_same_report() {
         !killed.out.join(format!("{DATE}.md")).exists(),
         "no report from the killed run"
     );
-    let done_before = stand.llm.requests().len();
+    let done_before = stand.llm.brief_requests().len();
     let resumed = paperbrief_run(&stand, &killed, &[], &["run", "--date", DATE]).await;
     assert_eq!(resumed.status.code(), Some(0), "{}", stderr(&resumed));
-    let asked_again = stand.llm.requests().len() - done_before;
+    let asked_again = stand.llm.brief_requests().len() - done_before;
     assert!(
         asked_again <= 6 - 2,
         "finished papers were asked again ({asked_again} requests)"

@@ -211,7 +211,7 @@ async fn a_base_url_without_v1_is_corrected_and_one_that_is_no_api_costs_no_mess
     assert!(cards(&group).await.is_empty());
 
     // A URL with no API behind it: exit 2 before any paper, the fix in one line, no message.
-    let chats = stand.llm.requests().len();
+    let chats = stand.llm.brief_requests().len();
     let wrong = format!("{}/nothing-here", group.uri());
     let mut vars = team.vars();
     vars.push(("PAPERBRIEF_LLM_BASE_URL", &wrong));
@@ -223,7 +223,7 @@ async fn a_base_url_without_v1_is_corrected_and_one_that_is_no_api_costs_no_mess
         "{err}"
     );
     assert!(err.contains("set llm.base_url"), "{err}");
-    assert_eq!(stand.llm.requests().len(), chats);
+    assert_eq!(stand.llm.brief_requests().len(), chats);
     assert!(
         cards(&group).await.is_empty(),
         "the group heard nothing of it"

@@ -72,6 +72,9 @@ pub(crate) enum Command {
     /// Parse a saved model answer into the canonical brief; exit 1 naming every problem when
     /// it is not acceptable.
     ParseBrief(ParseBriefArgs),
+    /// Make a day's 今日速览 again when its briefs changed since it was made (`--force`:
+    /// always), and write the report.
+    Overview(OverviewArgs),
     /// Print the resolved configuration (secrets redacted) and the file it was read from.
     Config,
     /// Write a commented starter configuration (default ./paperbrief.toml, which every
@@ -208,6 +211,19 @@ pub(crate) struct ParseBriefArgs {
     /// The finish_reason the server gave (`length` means the answer was cut off).
     #[arg(long, value_name = "REASON")]
     pub(crate) finish_reason: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct OverviewArgs {
+    /// The day: YYYY-MM-DD, `today` or `yesterday` (UTC).
+    #[arg(long, value_parser = parse_date)]
+    pub(crate) date: ReportDate,
+    /// Ask again even when nothing it read has changed.
+    #[arg(long)]
+    pub(crate) force: bool,
+    /// Send nothing to the [[notify]] channels this time.
+    #[arg(long)]
+    pub(crate) no_notify: bool,
 }
 
 #[derive(Debug, Args)]

@@ -75,8 +75,9 @@ pub fn report_json(d: &Dirs) -> serde_json::Value {
     serde_json::from_str(&read(&d.out.join(format!("{DATE}.json")))).unwrap()
 }
 
+/// Requests for papers' briefs (a day's 今日速览 request is not one).
 pub fn chat_requests(stand: &StandIn) -> usize {
-    stand.llm.requests().len()
+    stand.llm.brief_requests().len()
 }
 
 pub fn walk(dir: &Path) -> Vec<PathBuf> {

@@ -8,6 +8,7 @@ mod extract;
 mod init;
 mod list;
 mod notify;
+mod overview;
 mod paper;
 mod parse_brief;
 mod prompt;
@@ -63,6 +64,34 @@ pub(crate) fn print_published(published: &paperbrief_orchestrator::publish::Publ
     }
     print_channels(&published.channels);
     published.ok()
+}
+
+/// What became of the report's 今日速览, as a summary line.
+pub(crate) fn overview_line(report: &paperbrief_report::DailyReport) -> Option<String> {
+    use paperbrief_report::OverviewState;
+    let block = report.overview.as_ref()?;
+    let cost = format!(
+        "{} request(s), {} + {} tokens, {:.1}s",
+        block.requests, block.prompt_tokens, block.completion_tokens, block.seconds
+    );
+    Some(match &block.state {
+        OverviewState::Ok(o) => format!(
+            "今日速览: {} themes, {} picks, based on {}/{} briefs (made with {cost}){}\n",
+            o.themes.len(),
+            o.picks.len(),
+            block.based_on.briefs,
+            block.based_on.papers,
+            if o.warnings.is_empty() {
+                String::new()
+            } else {
+                format!("; {} warnings in the JSON", o.warnings.len())
+            }
+        ),
+        OverviewState::Failed { reason } => {
+            format!("今日速览 FAILED ({cost}): {reason}; the report has every paper\n")
+        }
+        OverviewState::Pending { reason } => format!("今日速览 not made: {reason}\n"),
+    })
 }
 
 /// An error and its causes, as one line (`what: why: root cause`).
@@ -130,6 +159,7 @@ pub(crate) async fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Render(args) => run::render(&cli.global, &args),
         Command::Check(args) => check::run(&cli.global, &args).await,
         Command::Init(args) => init::run(&args),
+        Command::Overview(args) => overview::run(&cli.global, &args).await,
         Command::List(args) => list::run(&cli.global, &args).await,
         Command::Extract(args) => extract::run(&cli.global, &args).await,
         Command::Prompt(args) => prompt::run(&cli.global, &args).await,

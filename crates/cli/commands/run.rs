@@ -178,6 +178,9 @@ fn summary(written: &Written) -> String {
         "tokens: {} prompt + {} completion in {} requests; wall time {:.1}s\n",
         s.prompt_tokens, s.completion_tokens, s.llm_requests, s.wall_seconds
     ));
+    if let Some(line) = super::overview_line(report) {
+        out.push_str(&line);
+    }
     if !s.endpoints.is_empty() {
         let each: Vec<String> = s
             .endpoints

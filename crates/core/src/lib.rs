@@ -18,6 +18,7 @@ pub mod fallback;
 pub mod fs;
 pub mod hash;
 pub mod http_url;
+pub mod overview;
 pub mod paper;
 pub mod period;
 pub mod source;

@@ -183,11 +183,15 @@ impl Day {
         report.skipped.clone_from(&self.skipped);
         report.stats = stats;
         report.recount();
-        // Nothing new: the report keeps the time its content last changed (feeds rely on it).
-        if let Some(previous) = self.previous.as_ref().filter(|p| p.same_content(&report)) {
+        report
+    }
+
+    /// Nothing new (entries, items, overview): the report keeps the time its content last
+    /// changed, which feeds rely on. Called once the report is complete.
+    pub(crate) fn keep_time_if_unchanged(&self, report: &mut DailyReport) {
+        if let Some(previous) = self.previous.as_ref().filter(|p| p.same_content(report)) {
             report.generated_at = previous.generated_at;
         }
-        report
     }
 }
 

@@ -85,14 +85,22 @@ pub async fn digest(
         jobs.len(),
         jobs.iter().filter(|j| j.stored.is_some()).count(),
     );
-    let results = pipeline(Arc::new(worker), jobs, Arc::clone(&progress)).await;
+    let worker = Arc::new(worker);
+    let results = pipeline(Arc::clone(&worker), jobs, Arc::clone(&progress)).await;
     progress.finish();
     let through = opts.period.last().min(today);
     let mut report = DailyReport::digest(opts.period, through);
     report.stats = meter.finish(services, &results);
     report.entries = results.into_iter().map(|(e, _)| e).collect();
     report.recount();
-    keep_time_if_unchanged(services, &mut report).await;
+    let previous = previous_digest(services, opts.period).await;
+    let summarizer = worker.summarizer.as_ref();
+    let earlier = previous.as_ref().and_then(|p| p.overview.as_ref());
+    crate::overview::refresh(services, summarizer, &mut report, earlier, false).await;
+    // A rerun that changes nothing keeps the time the digest last changed.
+    if let Some(previous) = previous.filter(|p| p.same_content(&report)) {
+        report.generated_at = previous.generated_at;
+    }
     let (files, published) = write_and_publish(services, &report).await?;
     Ok(Digest {
         report,
@@ -152,18 +160,12 @@ fn top_papers(days: &[Day], top: usize) -> Vec<Candidate> {
     all
 }
 
-/// A rerun that changes nothing keeps the time the digest last changed.
-async fn keep_time_if_unchanged(services: &Services, report: &mut DailyReport) {
-    let Some(period) = report.period.as_ref().map(|p| p.period) else {
-        return;
-    };
+/// The digest an earlier run wrote for `period`, if it can be read.
+async fn previous_digest(services: &Services, period: Period) -> Option<DailyReport> {
     let reports = services.reports().clone();
-    let previous = tokio::task::spawn_blocking(move || reports.read(ReportKey::Digest(period)))
+    tokio::task::spawn_blocking(move || reports.read(ReportKey::Digest(period)))
         .await
         .ok()
         .and_then(Result::ok)
-        .flatten();
-    if let Some(previous) = previous.filter(|p| p.same_content(report)) {
-        report.generated_at = previous.generated_at;
-    }
+        .flatten()
 }

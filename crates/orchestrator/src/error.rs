@@ -78,6 +78,12 @@ pub enum OrchestratorError {
         #[source]
         reason: PlanError,
     },
+    /// A command that works on a day's report, for a day without one.
+    #[error("no report for {date}: run `paperbrief run --date {date}` first")]
+    NoReport {
+        /// The day.
+        date: ReportDate,
+    },
     /// `batch import` for a day with no export.
     #[error("no batch export for {date}: run `paperbrief batch export --date {date}` first")]
     NoExport {

@@ -20,6 +20,7 @@ mod day;
 pub mod digest;
 pub mod error;
 mod meter;
+pub mod overview;
 mod paper;
 mod pipeline;
 mod planning;

@@ -155,6 +155,8 @@ async fn summarize(
         paper,
         source: Some(info),
         outcome,
+        tags: Vec::new(),
+        title_zh: None,
     };
     (entry, false)
 }
@@ -167,6 +169,8 @@ fn reuse(paper: PaperRef, stored: StoredBrief) -> Entry {
             brief: stored.brief,
             provenance: stored.provenance,
         },
+        tags: Vec::new(),
+        title_zh: None,
     }
 }
 
@@ -175,6 +179,8 @@ fn failed(paper: PaperRef, source: Option<SourceInfo>, failure: Failure) -> Entr
         paper,
         source,
         outcome: Outcome::Failed(failure),
+        tags: Vec::new(),
+        title_zh: None,
     }
 }
 

@@ -54,6 +54,8 @@ pub(crate) async fn pipeline(
                     paper,
                     source: None,
                     outcome: Outcome::Failed(failure),
+                    tags: Vec::new(),
+                    title_zh: None,
                 };
                 (entry, false)
             })

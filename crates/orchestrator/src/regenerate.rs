@@ -90,6 +90,14 @@ pub async fn regenerate(
     report.entries[index] = entry.clone();
     report.stats = meter.finish(services, &[(entry.clone(), false)]);
     report.recount();
+    let before = day.as_ref().and_then(Day::previous);
+    let previous = before.and_then(|p| p.overview.as_ref());
+    let summarizer = worker.summarizer.as_ref();
+    crate::overview::refresh(services, summarizer, &mut report, previous, false).await;
+    if before.is_some_and(|b| !b.same_content(&report)) {
+        report.generated_at = Some(chrono::Utc::now());
+    }
+    let entry = report.entries[index].clone();
     let (files, published) = write_and_publish(services, &report).await?;
     Ok(Regenerated::Spliced {
         entry: Box::new(entry),

@@ -69,7 +69,14 @@ impl Written {
                 && self.worked.iter().any(|w| w.base() == e.paper.id.base())
         });
         let whole_day = self.worked.len() == self.report.entries.len();
-        !failed && (!whole_day || self.report.skipped.is_empty()) && self.published.ok()
+        let overview_failed =
+            self.report.overview.as_ref().is_some_and(|o| {
+                matches!(o.state, paperbrief_report::OverviewState::Failed { .. })
+            });
+        !failed
+            && !overview_failed
+            && (!whole_day || self.report.skipped.is_empty())
+            && self.published.ok()
     }
 }
 
@@ -107,7 +114,8 @@ pub async fn run(
         jobs.iter().filter(|j| j.stored.is_some()).count(),
     );
     let worked: Vec<ArxivId> = jobs.iter().map(|j| j.paper.id.clone()).collect();
-    let results = pipeline(Arc::new(worker), jobs, Arc::clone(&progress)).await;
+    let worker = Arc::new(worker);
+    let results = pipeline(Arc::clone(&worker), jobs, Arc::clone(&progress)).await;
     progress.finish();
     let stats = meter.finish(services, &results);
     let mut done: BTreeMap<String, Entry> = results
@@ -115,7 +123,17 @@ pub async fn run(
         .map(|(e, _)| (e.paper.id.base().to_owned(), e))
         .collect();
     done.extend(others);
-    let report = day.report(|p| done.remove(p.id.base()), stats);
+    let mut report = day.report(|p| done.remove(p.id.base()), stats);
+    let previous = day.previous().and_then(|p| p.overview.as_ref());
+    crate::overview::refresh(
+        services,
+        worker.summarizer.as_ref(),
+        &mut report,
+        previous,
+        false,
+    )
+    .await;
+    day.keep_time_if_unchanged(&mut report);
     let (files, published) = write_and_publish(services, &report).await?;
     Ok(RunResult::Written(Box::new(Written {
         report,
@@ -169,6 +187,8 @@ pub(crate) async fn stored_entries(
                     brief: stored.brief,
                     provenance: stored.provenance,
                 },
+                tags: Vec::new(),
+                title_zh: None,
             };
             others.insert(paper.id.base().to_owned(), entry);
         }

@@ -51,6 +51,7 @@ pub struct Services {
     /// What `summarize` talks to: the one client, or the pool of them.
     backend: Arc<dyn LlmBackend>,
     planner: Planner,
+    overview_template: Arc<paperbrief_prompt::Template>,
     store: Store,
     reports: ReportPaths,
 }
@@ -64,6 +65,7 @@ impl Services {
         let (clients, backend) = backend(&config, api_key).map_err(OrchestratorError::Endpoint)?;
         Ok(Self {
             planner: Planner::from_config(&config)?,
+            overview_template: Arc::new(crate::overview::load_template(&config)?),
             reports: ReportPaths::new(&config.output.dir),
             store: Store::new(cache.join("state")),
             llm: Arc::clone(&clients[0]),
@@ -145,6 +147,11 @@ impl Services {
     /// The prompt planner.
     pub fn planner(&self) -> &Planner {
         &self.planner
+    }
+
+    /// The 今日速览 template.
+    pub(crate) fn overview_template(&self) -> &paperbrief_prompt::Template {
+        &self.overview_template
     }
 
     /// The store of finished work.

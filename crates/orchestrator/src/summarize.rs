@@ -68,6 +68,26 @@ impl Summarizer {
         }
     }
 
+    /// The model and context it plans for.
+    pub(crate) fn setup(&self) -> &ModelSetup {
+        &self.setup
+    }
+
+    /// What it sends requests through.
+    pub(crate) fn backend(&self) -> &Arc<dyn LlmBackend> {
+        &self.backend
+    }
+
+    /// Its planner (output mode, budgets).
+    pub(crate) fn planner(&self) -> &Planner {
+        &self.planner
+    }
+
+    /// The sampling temperature.
+    pub(crate) fn temperature(&self) -> f64 {
+        self.settings.temperature
+    }
+
     /// The first request for a prompt, exactly as [`Summarizer::summarize`] sends it.
     pub(crate) fn first_request(&self, prompt: &RenderedPrompt) -> ChatRequest {
         let max_tokens = self.planner.budget(&self.setup).max_tokens as u32;

@@ -57,11 +57,11 @@ impl World {
     }
 
     fn chats(&self) -> usize {
-        self.stand.llm.requests().len()
+        self.stand.llm.brief_requests().len()
     }
 
     fn chats_for(&self, id: &str) -> usize {
-        let requests = self.stand.llm.requests();
+        let requests = self.stand.llm.brief_requests();
         requests
             .iter()
             .filter(|r| r.id.as_deref() == Some(id))
@@ -265,7 +265,7 @@ async fn a_prompt_over_the_context_is_cut_and_asked_again_and_a_bad_answer_is_re
     let w = World::new(&list, script).await;
     let written = run_day(&w.services(&[]), RunOptions::day(date())).await;
     assert_eq!(statuses(&written.report), ["ok", "ok"]);
-    let requests = w.stand.llm.requests();
+    let requests = w.stand.llm.brief_requests();
     let long: Vec<usize> = requests
         .iter()
         .filter(|r| r.id.as_deref() == Some("2602.00001"))

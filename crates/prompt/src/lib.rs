@@ -18,4 +18,4 @@ pub mod tokens;
 
 pub use budget::{Budget, ContextOverflow, RenderedPrompt, render_prompt, render_prompt_for};
 pub use error::PromptError;
-pub use template::{PromptVars, Template};
+pub use template::{OverviewPaper, OverviewVars, PromptVars, Template};

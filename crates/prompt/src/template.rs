@@ -10,6 +10,42 @@ use crate::error::PromptError;
 pub const BUILTIN_NAME: &str = "brief.zh.md";
 /// The built-in template (a copy of `prompts/brief.zh.md`, embedded in the binary).
 pub const BUILTIN_SOURCE: &str = include_str!("../../../prompts/brief.zh.md");
+/// The built-in overview template's file name.
+pub const OVERVIEW_NAME: &str = "overview.zh.md";
+/// The built-in overview template (`prompts/overview.zh.md`).
+pub const OVERVIEW_SOURCE: &str = include_str!("../../../prompts/overview.zh.md");
+
+/// The variables of the overview template (see `prompts/README.md`).
+#[derive(Debug, Clone, Serialize)]
+pub struct OverviewVars {
+    /// The papers of this request: the day's briefed papers, or one chunk of them.
+    pub papers: Vec<OverviewPaper>,
+    /// The tag vocabulary.
+    pub tags: Vec<String>,
+    /// Themes to ask for, at least and at most.
+    pub min_themes: usize,
+    /// At most this many themes.
+    pub max_themes: usize,
+    /// `text` or `json_schema`.
+    pub output: String,
+    /// For the merge of a chunked day: the chunks' themes and picks; empty otherwise.
+    pub partial_themes: Vec<paperbrief_core::overview::Theme>,
+    /// The chunks' picks.
+    pub partial_picks: Vec<paperbrief_core::overview::Pick>,
+}
+
+/// One paper as the overview reads it: never its full text.
+#[derive(Debug, Clone, Serialize)]
+pub struct OverviewPaper {
+    /// arXiv id, without version.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Its 应用领域.
+    pub domain: String,
+    /// Its 一句话核心贡献.
+    pub contribution: String,
+}
 
 /// The variables of the `system` and `user` blocks (see `prompts/README.md`).
 #[derive(Debug, Clone, Serialize)]
@@ -62,6 +98,13 @@ pub struct Template {
 }
 
 impl Template {
+    /// The built-in overview template.
+    pub fn builtin_overview() -> Self {
+        #[allow(clippy::expect_used)]
+        Self::from_source(OVERVIEW_NAME, OVERVIEW_SOURCE)
+            .expect("the built-in overview template is valid (tested)")
+    }
+
     /// The built-in template.
     pub fn builtin() -> Self {
         #[allow(clippy::expect_used)]
@@ -108,8 +151,9 @@ impl Template {
         &self.id
     }
 
-    /// Renders the system and user messages.
-    pub fn render(&self, vars: &PromptVars) -> Result<(String, String), PromptError> {
+    /// Renders the system and user messages (the brief's [`PromptVars`], the overview's
+    /// [`crate::OverviewVars`]).
+    pub fn render<V: Serialize>(&self, vars: &V) -> Result<(String, String), PromptError> {
         let mut blocks = self.blocks(
             &Context {
                 vars,
@@ -123,13 +167,21 @@ impl Template {
     }
 
     /// Renders the repair message for the given problems (already phrased in Chinese).
-    pub fn repair(&self, vars: &PromptVars, problems: &[String]) -> Result<String, PromptError> {
+    pub fn repair<V: Serialize>(
+        &self,
+        vars: &V,
+        problems: &[String],
+    ) -> Result<String, PromptError> {
         let mut blocks = self.blocks(&Context { vars, problems }, &["repair"])?;
         Ok(blocks.pop().unwrap_or_default())
     }
 
     /// Evaluating a template runs all its blocks, so every block sees every variable.
-    fn blocks(&self, ctx: &Context<'_>, names: &[&str]) -> Result<Vec<String>, PromptError> {
+    fn blocks<V: Serialize>(
+        &self,
+        ctx: &Context<'_, V>,
+        names: &[&str],
+    ) -> Result<Vec<String>, PromptError> {
         let err = |e: minijinja::Error| PromptError::Template {
             name: self.name.clone(),
             message: describe(&e),
@@ -149,9 +201,9 @@ impl Template {
 }
 
 #[derive(Serialize)]
-struct Context<'a> {
+struct Context<'a, V> {
     #[serde(flatten)]
-    vars: &'a PromptVars,
+    vars: &'a V,
     problems: &'a [String],
 }
 

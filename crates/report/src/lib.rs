@@ -12,6 +12,7 @@ pub mod failure;
 pub mod html;
 pub mod markdown;
 pub mod model;
+pub mod overview;
 pub mod paths;
 pub mod safe;
 
@@ -22,4 +23,5 @@ pub use model::{
     DailyReport, EndpointRequests, Entry, Outcome, PeriodInfo, Provenance, RunStats, SCHEMA,
     SourceInfo,
 };
+pub use overview::{BasedOn, OverviewBlock, OverviewState, display_title};
 pub use paths::{ReportFiles, ReportKey, ReportPaths};

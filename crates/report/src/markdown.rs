@@ -26,6 +26,7 @@ pub fn render_markdown(report: &DailyReport) -> String {
         });
         return out;
     }
+    crate::overview::render(report, &mut out);
     render_toc(report, &mut out);
     for entry in &report.entries {
         out.push_str(RULE);
@@ -77,7 +78,7 @@ fn render_toc(report: &DailyReport, out: &mut String) {
             out,
             "{}. [{}](#{}) ▲ {}{mark}",
             i + 1,
-            safe::inline_text(&e.paper.title),
+            safe::inline_text(crate::overview::display_title(e)),
             anchor(&e.paper.id),
             e.paper.upvotes
         );
@@ -100,10 +101,13 @@ pub fn render_entry(entry: &Entry) -> String {
 fn entry_with(entry: &Entry, listed: Option<paperbrief_core::ReportDate>) -> String {
     let p = &entry.paper;
     let mut out = String::new();
+    let _ = write!(out, "## 📄 {}\n\n", safe::markdown(&p.title),);
+    if let Some(zh) = &entry.title_zh {
+        let _ = write!(out, "*{}*\n\n", safe::inline_text(zh));
+    }
     let _ = write!(
         out,
-        "## 📄 {}\n\n- **链接**: {}\n- **热度**: ▲ {}\n",
-        safe::markdown(&p.title),
+        "- **链接**: {}\n- **热度**: ▲ {}\n",
         links(p),
         p.upvotes
     );
@@ -115,6 +119,10 @@ fn entry_with(entry: &Entry, listed: Option<paperbrief_core::ReportDate>) -> Str
         .as_ref()
         .map_or_else(|| "未读取".to_owned(), |s| s.label());
     let _ = writeln!(out, "- **阅读来源**: {source}");
+    if !entry.tags.is_empty() {
+        let tags: Vec<String> = entry.tags.iter().map(|t| safe::inline_text(t)).collect();
+        let _ = writeln!(out, "- **标签**: {}", tags.join(" · "));
+    }
     match &entry.outcome {
         Outcome::Ok { brief, .. } => {
             out.push('\n');

@@ -8,6 +8,7 @@ use paperbrief_core::{Brief, Cut, Fallback};
 use serde::{Deserialize, Serialize};
 
 use crate::failure::Failure;
+use crate::overview::OverviewBlock;
 
 /// The JSON schema version of [`DailyReport`]. Version 2 added pending entries, skipped list
 /// items and transient fallbacks; version-1 files still read.
@@ -35,6 +36,9 @@ pub struct DailyReport {
     /// Items of the day's list that could not be used.
     #[serde(default)]
     pub skipped: Vec<SkippedItem>,
+    /// 今日速览: themes, picks, tags and Chinese titles across the day's briefs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overview: Option<OverviewBlock>,
     /// Numbers about the day and the run that last wrote the report.
     pub stats: RunStats,
 }
@@ -51,6 +55,7 @@ impl DailyReport {
             generated_at: Some(Utc::now()),
             entries: Vec::new(),
             skipped: Vec::new(),
+            overview: None,
             stats: RunStats::default(),
         }
     }
@@ -72,6 +77,7 @@ impl DailyReport {
         self.entries == other.entries
             && self.skipped == other.skipped
             && self.period == other.period
+            && self.overview == other.overview
     }
 
     /// The HF page of a day, as the report header links it.
@@ -144,6 +150,12 @@ pub struct Entry {
     /// The brief, why there is none, or that it is still to come.
     #[serde(flatten)]
     pub outcome: Outcome,
+    /// Topic tags, from the overview's vocabulary.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// A Chinese title, when the overview gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_zh: Option<String>,
 }
 
 impl Entry {
@@ -153,6 +165,8 @@ impl Entry {
             paper,
             source: None,
             outcome: Outcome::Pending,
+            tags: Vec::new(),
+            title_zh: None,
         }
     }
 }

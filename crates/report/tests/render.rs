@@ -74,6 +74,8 @@ fn report() -> DailyReport {
             paper: linked,
             source: Some(source(1, SourceKind::Html, None, false)),
             outcome: grounded,
+            tags: Vec::new(),
+            title_zh: None,
         },
         Entry {
             paper: odd,
@@ -84,6 +86,8 @@ fn report() -> DailyReport {
                 true,
             )),
             outcome: ok(BRIEF),
+            tags: Vec::new(),
+            title_zh: None,
         },
         Entry {
             paper: paper(3, 10),
@@ -97,6 +101,8 @@ fn report() -> DailyReport {
                 FailureKind::NotChinese,
                 "the answer is not an acceptable brief: <b>mostly not Chinese</b>",
             )),
+            tags: Vec::new(),
+            title_zh: None,
         },
         Entry::pending(paper(4, 5)),
     ];

@@ -47,6 +47,8 @@ fn day(date: ReportDate, briefs: &[(String, Brief)]) -> DailyReport {
                 brief: brief.clone(),
                 provenance: paperbrief_testkit::reports::provenance(),
             },
+            tags: Vec::new(),
+            title_zh: None,
         });
     }
     r.recount();

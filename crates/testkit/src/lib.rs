@@ -17,7 +17,7 @@ use serde_json::json;
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-pub use llm::{Behaviour, FakeLlm, LoggedRequest, Script, good_answer};
+pub use llm::{Behaviour, FakeLlm, LoggedRequest, OVERVIEW, Script, good_answer, good_overview};
 pub use rss::peak_rss;
 
 /// A paper the stand-in lists.
@@ -282,6 +282,8 @@ impl StandIn {
     /// The paperbrief binary at `bin` with no inherited configuration, pointed at this server
     /// with its home, cache (`home/cache`) and reports (`home/out`) under `home`.
     pub fn command(&self, bin: &str, home: &std::path::Path) -> std::process::Command {
+        // It runs in `home` (a paperbrief.toml elsewhere must not be read), so `home` must exist.
+        let _ = std::fs::create_dir_all(home);
         let mut cmd = std::process::Command::new(bin);
         cmd.env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())

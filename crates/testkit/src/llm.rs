@@ -39,7 +39,8 @@ pub enum Behaviour {
 }
 
 /// Per-paper behaviours, consumed one per request; when a paper's list runs out it answers
-/// [`Behaviour::Good`].
+/// [`Behaviour::Good`]. The key [`OVERVIEW`] scripts the 今日速览 requests: `Good` answers a
+/// valid overview of the papers the request lists.
 #[derive(Debug, Default, Clone)]
 pub struct Script(HashMap<String, Vec<Behaviour>>);
 
@@ -51,6 +52,9 @@ impl Script {
         self
     }
 }
+
+/// The script key of the 今日速览 requests (recognised by their system message).
+pub const OVERVIEW: &str = "overview";
 
 /// One request the stand-in received.
 #[derive(Debug, Clone)]
@@ -67,6 +71,8 @@ pub struct LoggedRequest {
     pub authorization: Option<String>,
     /// Whether it was refused for lack of room (see [`FakeLlm::with_capacity`]).
     pub refused: bool,
+    /// Whether it asked for the day's 今日速览 rather than a paper's brief.
+    pub overview: bool,
 }
 
 /// The stand-in LLM (a wiremock responder).
@@ -107,6 +113,19 @@ impl FakeLlm {
         }
     }
 
+    /// The requests for papers' briefs (the 今日速览 requests left out).
+    pub fn brief_requests(&self) -> Vec<LoggedRequest> {
+        self.requests()
+            .into_iter()
+            .filter(|r| !r.overview)
+            .collect()
+    }
+
+    /// The 今日速览 requests.
+    pub fn overview_requests(&self) -> Vec<LoggedRequest> {
+        self.requests().into_iter().filter(|r| r.overview).collect()
+    }
+
     /// Every request so far.
     pub fn requests(&self) -> Vec<LoggedRequest> {
         self.log
@@ -144,6 +163,7 @@ impl FakeLlm {
     /// happen under one lock, so concurrent requests see each other).
     fn record(
         &self,
+        overview: bool,
         id: Option<String>,
         body: serde_json::Value,
         request: &Request,
@@ -167,6 +187,7 @@ impl FakeLlm {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned),
             refused,
+            overview,
         });
         !refused
     }
@@ -176,12 +197,23 @@ impl Respond for FakeLlm {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap_or_default();
         let asked = Asked::read(&body, &self.id_pattern);
-        let behaviour = self.next(asked.id.as_deref());
+        let key = if asked.overview.is_some() {
+            Some(OVERVIEW)
+        } else {
+            asked.id.as_deref()
+        };
+        let behaviour = self.next(key);
         let latency = match behaviour {
             Behaviour::Hang(d) => d,
             _ => self.latency,
         };
-        if !self.record(asked.id.clone(), body, request, latency) {
+        if !self.record(
+            asked.overview.is_some(),
+            asked.id.clone(),
+            body,
+            request,
+            latency,
+        ) {
             return ResponseTemplate::new(500).set_body_json(json!({"error": {
                 "code": 500, "message": "Context size has been exceeded.", "type": "server_error"}}));
         }
@@ -203,6 +235,8 @@ impl Respond for FakeLlm {
 
 /// What a request asked for, as far as the stand-in cares.
 struct Asked {
+    /// For a 今日速览 request: the ids it lists.
+    overview: Option<Vec<String>>,
     id: Option<String>,
     title: String,
     model: String,
@@ -219,7 +253,23 @@ impl Asked {
             .find(|x| x["role"] == "user")
             .and_then(|u| u["content"].as_str())
             .unwrap_or_default();
+        let system = messages
+            .iter()
+            .find(|x| x["role"] == "system")
+            .and_then(|u| u["content"].as_str())
+            .unwrap_or_default();
+        #[allow(clippy::expect_used)]
+        let listed = Regex::new(r"\b(\d{4}\.\d{4,5})\b").expect("static regex");
+        let overview = system.contains("今日速览").then(|| {
+            let mut ids: Vec<String> = listed
+                .captures_iter(text)
+                .map(|c| c[1].to_owned())
+                .collect();
+            ids.dedup();
+            ids
+        });
         Self {
+            overview,
             id: id_pattern.captures(text).map(|c| c[1].to_owned()),
             title: text
                 .lines()
@@ -238,7 +288,7 @@ impl Asked {
 
     /// A chat completion with `content`, as JSON when structured output was asked for.
     fn reply(&self, content: String, finish: &str, latency: Duration) -> ResponseTemplate {
-        let content = if self.json_mode && finish == "stop" {
+        let content = if self.json_mode && finish == "stop" && self.overview.is_none() {
             as_json(&content).unwrap_or(content)
         } else {
             content
@@ -254,6 +304,9 @@ impl Asked {
     }
 
     fn answer(&self, behaviour: Behaviour, latency: Duration) -> ResponseTemplate {
+        if let (Some(ids), Behaviour::Good | Behaviour::Hang(_)) = (&self.overview, &behaviour) {
+            return self.reply(good_overview(ids), "stop", latency);
+        }
         let good = || good_answer(&self.title);
         match behaviour {
             Behaviour::Good | Behaviour::Hang(_) => self.reply(good(), "stop", latency),
@@ -335,6 +388,32 @@ fn as_json(answer: &str) -> Option<String> {
         }
     }
     (!map.is_empty()).then(|| serde_json::Value::Object(map).to_string())
+}
+
+/// A valid 今日速览 of `ids`: two themes (the first half and the rest), the first paper as the
+/// pick, every paper tagged 大语言模型 with a Chinese title.
+pub fn good_overview(ids: &[String]) -> String {
+    let half = ids.len().div_ceil(2);
+    let (a, b) = ids.split_at(half);
+    let mut themes =
+        vec![json!({"name": "主题甲", "summary": "这一组论文都提出了新方法。", "papers": a})];
+    if !b.is_empty() {
+        themes.push(json!({"name": "主题乙", "summary": "这一组论文都做了评测。", "papers": b}));
+    }
+    let tags: serde_json::Map<String, serde_json::Value> = ids
+        .iter()
+        .map(|id| (id.clone(), json!(["大语言模型"])))
+        .collect();
+    let titles: serde_json::Map<String, serde_json::Value> = ids
+        .iter()
+        .map(|id| (id.clone(), json!(format!("中文标题 {id}"))))
+        .collect();
+    let picks: Vec<serde_json::Value> = ids
+        .iter()
+        .take(1)
+        .map(|id| json!({"id": id, "why": "方法新颖，值得先读。"}))
+        .collect();
+    json!({"themes": themes, "picks": picks, "tags": tags, "titles": titles}).to_string()
 }
 
 /// A complete, valid brief about `title` (its numbers come from the stand-in's pages).

@@ -51,6 +51,8 @@ pub fn busy_day(date: &str, papers: u32) -> DailyReport {
                 brief,
                 provenance: provenance(),
             },
+            tags: Vec::new(),
+            title_zh: None,
         });
     }
     r.recount();

@@ -45,6 +45,8 @@ pub struct Config {
     pub prompt: PromptConfig,
     /// The static site.
     pub site: SiteConfig,
+    /// 今日速览: themes, picks, tags and Chinese titles across the day's briefs.
+    pub overview: OverviewConfig,
 }
 
 /// `[sources]`: see `config/default.toml` for each key.
@@ -180,6 +182,18 @@ pub struct SiteConfig {
     pub templates: Option<PathBuf>,
 }
 
+/// `[overview]`: see `config/default.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct OverviewConfig {
+    pub enabled: bool,
+    pub tags: Vec<String>,
+    pub max_themes: NonZeroU32,
+    pub template: String,
+    pub max_tokens: NonZeroU32,
+}
+
 /// `[run]`: see `config/default.toml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -270,7 +284,7 @@ impl Config {
 
     /// The first invalid value, as (key, what is wrong).
     fn problem(&self) -> Option<(&'static str, String)> {
-        let (s, llm, p) = (&self.sources, &self.llm, &self.prompt);
+        let (s, llm, p, o) = (&self.sources, &self.llm, &self.prompt, &self.overview);
         let ranges = [
             (
                 "llm.temperature",
@@ -306,6 +320,16 @@ impl Config {
                 "prompt.template",
                 !p.template.contains(['/', '\\']) && !p.template.trim().is_empty(),
                 "must be a file name inside prompt.dir",
+            ),
+            (
+                "overview.template",
+                !o.template.contains(['/', '\\']) && !o.template.trim().is_empty(),
+                "must be a file name inside prompt.dir",
+            ),
+            (
+                "overview.tags",
+                !o.enabled || (!o.tags.is_empty() && o.tags.iter().all(|t| !t.trim().is_empty())),
+                "must name at least one tag, none empty",
             ),
         ];
         ranges

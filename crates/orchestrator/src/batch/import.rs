@@ -18,7 +18,7 @@ use crate::meter::RunMeter;
 use crate::paper::BriefKeys;
 use crate::publish::{Published, write_and_publish};
 use crate::run::stored_entries;
-use crate::services::Services;
+use crate::services::{ModelChoice, Services};
 use crate::store::StoredBrief;
 use crate::summarize::Answer;
 use paperbrief_llm::{ChatReply, reply_from_json};
@@ -111,7 +111,16 @@ pub async fn import(
         .map(|(_, e)| (e.clone(), false))
         .collect();
     let stats = meter.finish(services, &imported);
-    let report = day.report(|p| stored.remove(p.id.base()), stats);
+    let mut report = day.report(|p| stored.remove(p.id.base()), stats);
+    // The overview is asked of the server when it answers; without one (an offline
+    // `vllm run-batch`) an unchanged overview is kept and a changed one waits for `run`.
+    let summarizer = match services.model_or_name().await {
+        Ok(ModelChoice::Ready(setup)) => Some(services.summarizer(setup)),
+        _ => None,
+    };
+    let previous = day.previous().and_then(|p| p.overview.as_ref());
+    crate::overview::refresh(services, summarizer.as_ref(), &mut report, previous, false).await;
+    day.keep_time_if_unchanged(&mut report);
     let (files, published) = write_and_publish(services, &report).await?;
     Ok(Imported {
         accepted,
