@@ -152,6 +152,23 @@ async fn check_passes_and_a_json_schema_run_writes_a_complete_report() {
         );
         assert_eq!(e["brief"]["sections"].as_object().unwrap().len(), 5);
     }
+    // The 今日速览 through the real server's guided decoding: the day's ids only, every briefed
+    // paper tagged from the vocabulary, the answer within its room.
+    let o = &json["overview"];
+    assert_eq!(o["status"], "ok", "{o}");
+    assert_eq!(o["based_on"]["briefs"], 3);
+    let briefed: Vec<&str> = entries[..3]
+        .iter()
+        .map(|e| e["paper"]["id"].as_str().unwrap())
+        .collect();
+    for theme in o["themes"].as_array().unwrap() {
+        for id in theme["papers"].as_array().unwrap() {
+            assert!(briefed.contains(&id.as_str().unwrap()), "{o}");
+        }
+    }
+    for e in &entries[..3] {
+        assert!(!e["tags"].as_array().unwrap().is_empty(), "{e}");
+    }
     let md = std::fs::read_to_string(s.home.join(format!("reports/{DATE}.md"))).unwrap();
     assert_eq!(md.matches("### 5. 实验效果").count(), 3);
     assert_eq!(

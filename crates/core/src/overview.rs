@@ -302,11 +302,14 @@ fn text(value: &Value, max: usize) -> String {
 }
 
 /// The JSON schema of the answer, for `response_format`: with guided decoding (vLLM,
-/// llama.cpp) every id is one of `ids`, every tag one of `vocabulary`, and there are 1 to
-/// `max_themes` themes and 1 to 3 picks, so even a weak model cannot invent them.
+/// llama.cpp) every id is one of `ids`, every tag one of `vocabulary`, there are 1 to
+/// `max_themes` themes (at most one per two papers) and 1 to 3 picks, and every text is
+/// bounded, so even a weak model can neither invent ids nor ramble past the answer's room.
 pub fn json_schema(vocabulary: &[String], ids: &[String], max_themes: usize) -> Value {
     use serde_json::{Map, json};
     let id = json!({"type": "string", "enum": ids});
+    let text = |max: usize| json!({"type": "string", "minLength": 1, "maxLength": max});
+    let themes = max_themes.min(ids.len().div_ceil(2)).max(1);
     let per_id = |value: &Value| -> Value {
         let props: Map<String, Value> = ids.iter().map(|i| (i.clone(), value.clone())).collect();
         json!({"type": "object", "properties": props, "additionalProperties": false})
@@ -314,17 +317,17 @@ pub fn json_schema(vocabulary: &[String], ids: &[String], max_themes: usize) -> 
     json!({
         "type": "object",
         "properties": {
-            "themes": {"type": "array", "minItems": 1, "maxItems": max_themes.max(1),
+            "themes": {"type": "array", "minItems": 1, "maxItems": themes,
                 "items": {"type": "object", "properties": {
-                    "name": {"type": "string"}, "summary": {"type": "string"},
-                    "papers": {"type": "array", "minItems": 1, "items": id}},
+                    "name": text(16), "summary": text(120),
+                    "papers": {"type": "array", "minItems": 1, "maxItems": ids.len().max(1), "items": id}},
                 "required": ["name", "summary", "papers"], "additionalProperties": false}},
-            "picks": {"type": "array", "minItems": 1, "maxItems": 3,
-                "items": {"type": "object", "properties": {"id": id, "why": {"type": "string"}},
+            "picks": {"type": "array", "minItems": 1, "maxItems": ids.len().clamp(1, 3),
+                "items": {"type": "object", "properties": {"id": id, "why": text(60)},
                     "required": ["id", "why"], "additionalProperties": false}},
             "tags": per_id(&json!({"type": "array", "minItems": 1, "maxItems": 3,
                 "items": {"type": "string", "enum": vocabulary}})),
-            "titles": per_id(&json!({"type": "string"}))
+            "titles": per_id(&text(50))
         },
         "required": ["themes", "picks", "tags", "titles"],
         "additionalProperties": false
