@@ -130,7 +130,21 @@ async fn count(client: &Client, selector: &str) -> usize {
 /// `run` with `[site] dir` builds the site (and a rerun rewrites nothing): the site's directory,
 /// with the stand-in and folders kept alive.
 async fn built_site() -> (StandIn, Dirs, std::path::PathBuf) {
-    let script = Script::default().on("2602.00003", vec![Behaviour::Script]);
+    let overview = json!({
+        "themes": [
+            {"name": "智能体协作", "summary": "两篇论文都让智能体分工。", "papers": ["2602.00001", "2602.00002"]},
+            {"name": "稀疏路由", "summary": "<script>alert('t')</script>其余论文。", "papers": ["2602.00004", "2602.00005"]}],
+        "picks": [{"id": "2602.00004", "why": "路由方法新颖。"}],
+        "tags": {"2602.00001": ["智能体"], "2602.00002": ["智能体", "代码"],
+                 "2602.00003": ["大语言模型"], "2602.00004": ["大语言模型"],
+                 "2602.00005": ["大语言模型"], "2602.00006": ["大语言模型"]},
+        "titles": {"2602.00004": "稀疏混合路由<img src=x onerror=alert(1)>"}});
+    let script = Script::default()
+        .on("2602.00003", vec![Behaviour::Script])
+        .on(
+            paperbrief_testkit::OVERVIEW,
+            vec![Behaviour::Answer(overview.to_string())],
+        );
     let stand = StandIn::start(
         DATE,
         &papers(),
@@ -231,6 +245,73 @@ async fn the_day_page_works_in_a_real_browser() {
     );
     search.clear().await.unwrap();
     search.send_keys(" ").await.unwrap();
+    // 今日速览 on top, and its chips filter the day: a tag, then off again, then a theme.
+    assert_eq!(count(&client, "#overview .theme").await, 2);
+    assert_eq!(count(&client, "#overview .picks li").await, 1);
+    let visible =
+        "return [...document.querySelectorAll('article')].filter(a => !a.hidden).map(a => a.id)";
+    let chip =
+        |filter: &str, value: &str| format!(".chip[data-filter='{filter}'][data-value='{value}']");
+    client
+        .find(Locator::Css(&chip("tag", "智能体")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(
+        client.execute(visible, vec![]).await.unwrap(),
+        json!(["2602.00001", "2602.00002"])
+    );
+    client
+        .find(Locator::Css(&chip("tag", "智能体")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(
+        count(&client, "article:not([hidden])").await,
+        6,
+        "a second click clears it"
+    );
+    client
+        .find(Locator::Css(&chip("theme", "2")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(
+        client.execute(visible, vec![]).await.unwrap(),
+        json!(["2602.00004", "2602.00005"])
+    );
+    client
+        .find(Locator::Css(&chip("theme", "2")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // Without JavaScript every chip is a link to a part of the page that lists its papers.
+    let targets = client
+        .execute("return [...document.querySelectorAll('.chip')].map(c => !!document.getElementById(c.getAttribute('href').slice(1)))", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        targets,
+        json!([true, true, true, true, true]),
+        "2 themes, 3 tags"
+    );
+    assert_eq!(
+        count(&client, "article[id='2602.00004'] .badge.tag").await,
+        1
+    );
+    assert_eq!(
+        count(&client, "img, [onerror]").await,
+        0,
+        "the model's title and summary are text"
+    );
     let problems = client
         .execute("return window.__problems", vec![])
         .await

@@ -41,12 +41,107 @@ pub struct PaperLine {
     pub title: String,
     /// HF upvotes.
     pub upvotes: i64,
+    /// Its Chinese title, when the overview gave one.
+    pub title_zh: Option<String>,
     /// Its 一句话核心贡献 as plain text, when it has a brief.
     pub contribution: Option<String>,
     /// Its link: the anchor on the site, else its HF page.
     pub url: String,
     /// `HTML` or `ArXiv Abs` (empty when not read).
     pub source_kind: String,
+}
+
+/// What a day's message leads with: its 今日速览's themes and picks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Lead {
+    /// Each theme's name and how many papers it holds.
+    pub themes: Vec<LeadTheme>,
+    /// The papers to read first.
+    pub picks: Vec<LeadPick>,
+}
+
+/// A theme as a message names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LeadTheme {
+    /// Its name.
+    pub name: String,
+    /// How many papers it holds.
+    pub papers: usize,
+}
+
+/// A pick as a message names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LeadPick {
+    /// The arXiv id.
+    pub id: String,
+    /// Its title (the Chinese one when given).
+    pub title: String,
+    /// Why to read it first.
+    pub why: String,
+}
+
+impl Lead {
+    fn of(report: &DailyReport) -> Option<Self> {
+        let o = report.overview.as_ref()?.overview()?;
+        let title = |id: &str| {
+            report
+                .entries
+                .iter()
+                .find(|e| e.paper.id.base() == id)
+                .map_or_else(
+                    || id.to_owned(),
+                    |e| paperbrief_report::display_title(e).to_owned(),
+                )
+        };
+        Some(Self {
+            themes: o
+                .themes
+                .iter()
+                .map(|t| LeadTheme {
+                    name: t.name.clone(),
+                    papers: t.papers.len(),
+                })
+                .collect(),
+            picks: o
+                .picks
+                .iter()
+                .map(|p| LeadPick {
+                    id: p.id.clone(),
+                    title: title(&p.id),
+                    why: p.why.clone(),
+                })
+                .collect(),
+        })
+    }
+
+    /// As lines of plain text: `今日主题：高效推理（5）、智能体（3）` and `必读：…`.
+    pub fn lines(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if !self.themes.is_empty() {
+            let themes: Vec<String> = self
+                .themes
+                .iter()
+                .map(|t| format!("{}（{}）", t.name, t.papers))
+                .collect();
+            out.push(format!("今日主题：{}", themes.join("、")));
+        }
+        for p in &self.picks {
+            out.push(format!("必读：{} —— {}", p.title, p.why));
+        }
+        out
+    }
+}
+
+impl PaperLine {
+    /// What a message says under the title: the Chinese title when given, then the
+    /// 一句话核心贡献 (or that the brief failed).
+    pub fn caption(&self) -> String {
+        let text = self.contribution.as_deref().unwrap_or("（简报生成失败）");
+        match &self.title_zh {
+            Some(zh) => format!("{zh}｜{text}"),
+            None => text.to_owned(),
+        }
+    }
 }
 
 /// Whether a briefing is the day itself or an update of what was sent before.
@@ -75,6 +170,9 @@ pub struct Briefing {
     pub url: Option<String>,
     /// The counts.
     pub stats: Stats,
+    /// The day's themes (name and papers) and picks from its 今日速览, when it has one: what a
+    /// message leads with.
+    pub overview: Option<Lead>,
     /// The papers to list, in upvote order (an update: only those that changed).
     pub papers: Vec<PaperLine>,
     /// The number of the first paper listed (a later message of a split list goes on counting).
@@ -180,6 +278,7 @@ impl Briefing {
             key,
             kind: Kind::Day,
             title,
+            overview: Lead::of(report),
             stats: Stats {
                 papers: s.papers,
                 briefs: s.briefs,
@@ -286,6 +385,15 @@ impl Briefing {
         self.stats.papers > 0 && self.stats.briefs == 0
     }
 
+    /// The lines a message opens with after its counts: the themes and picks of a day's first
+    /// message (an update, a test and a continued message have none).
+    pub fn lead(&self) -> Vec<String> {
+        match (&self.overview, self.kind, self.continued) {
+            (Some(lead), Kind::Day, false) => lead.lines(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The counts line: `33 篇论文：31 篇简报（全文 29，仅摘要 2），2 篇失败`.
     pub fn counts(&self) -> String {
         if self.kind == Kind::Test {
@@ -343,6 +451,7 @@ fn line(e: &Entry, site: Option<String>) -> PaperLine {
         id: e.paper.id.base().to_owned(),
         title: e.paper.title.clone(),
         upvotes: e.paper.upvotes,
+        title_zh: e.title_zh.clone(),
         contribution: match &e.outcome {
             Outcome::Ok { brief, .. } => Some(plain(brief.section(SectionName::Contribution))),
             _ => None,

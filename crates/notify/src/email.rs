@@ -28,6 +28,10 @@ pub fn parts(b: &Briefing) -> (String, String, String) {
         escape(&b.title),
         escape(&b.counts()),
     );
+    for line in b.lead() {
+        text.push_str(&format!("{line}\n"));
+        html.push_str(&format!("<p>{}</p>", escape(&line)));
+    }
     if let Some(url) = &b.url {
         text.push_str(&format!("完整报告：{url}\n"));
         html.push_str(&format!("<p><a href=\"{}\">完整报告</a></p>", escape(url)));

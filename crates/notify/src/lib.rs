@@ -15,6 +15,6 @@ pub mod error;
 pub mod platforms;
 pub mod text;
 
-pub use briefing::{Briefing, Kind, PaperLine, Said, Told};
+pub use briefing::{Briefing, Kind, Lead, LeadPick, LeadTheme, PaperLine, Said, Told};
 pub use deliver::{Delivered, Delivery, check, deliver, preview};
 pub use error::{NotifyError, SetupError};

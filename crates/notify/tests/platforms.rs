@@ -366,3 +366,78 @@ fn an_update_lists_only_what_changed_and_nothing_changed_sends_nothing() {
     assert_eq!(again.kind, paperbrief_notify::Kind::Day);
     assert_eq!(again.papers.len(), 5);
 }
+
+#[test]
+fn a_day_with_an_overview_leads_with_its_themes_even_when_papers_must_go() {
+    use paperbrief_core::overview::{Overview, Pick, Theme};
+    use paperbrief_report::{BasedOn, OverviewBlock, OverviewState};
+    let mut r = day(136);
+    let ids: Vec<String> = r
+        .entries
+        .iter()
+        .map(|e| e.paper.id.base().to_owned())
+        .collect();
+    r.overview = Some(OverviewBlock {
+        state: OverviewState::Ok(Overview {
+            themes: vec![
+                Theme {
+                    name: "高效推理".into(),
+                    summary: "s".into(),
+                    papers: ids[..80].to_vec(),
+                },
+                Theme {
+                    name: "智能体".into(),
+                    summary: "s".into(),
+                    papers: ids[80..].to_vec(),
+                },
+            ],
+            picks: vec![Pick {
+                id: ids[3].clone(),
+                why: "方法新颖".into(),
+            }],
+            ..Overview::default()
+        }),
+        based_on: BasedOn {
+            briefs: 136,
+            papers: 136,
+        },
+        model: "m".into(),
+        inputs_hash: String::new(),
+        requests: 1,
+        prompt_tokens: 0,
+        completion_tokens: 0,
+        seconds: 0.0,
+    });
+    r.entries[3].title_zh = Some("稀疏混合模型的扩展规律".into());
+    let site = url::Url::parse("https://me.example/papers/").unwrap();
+    let b = Briefing::of(&r, Some(&site));
+    for kind in [
+        ChannelKind::Wecom,
+        ChannelKind::Feishu,
+        ChannelKind::Slack,
+        ChannelKind::Discord,
+    ] {
+        let first = platforms::requests(kind, &b, 136, &secrets(None), 0).unwrap()[0]
+            .body
+            .to_string();
+        assert!(
+            first.contains("今日主题：高效推理（80）、智能体（56）"),
+            "{}: {first}",
+            kind.as_str()
+        );
+        assert!(
+            first.contains("必读：稀疏混合模型的扩展规律 —— 方法新颖"),
+            "{}: {first}",
+            kind.as_str()
+        );
+    }
+    let w = &platforms::requests(ChannelKind::Wecom, &b, 136, &secrets(None), 0).unwrap()[0];
+    assert!(w.body["markdown"]["content"].as_str().unwrap().len() <= wecom::MAX_CONTENT);
+    let hook = &platforms::requests(ChannelKind::Webhook, &b, 10, &secrets(None), 0).unwrap()[0];
+    assert_eq!(hook.body["overview"]["themes"][0]["name"], "高效推理");
+    assert_eq!(hook.body["overview"]["picks"][0]["id"], "2602.00004");
+    // An update or a continued message does not lead with them again.
+    let mut later = b;
+    later.continued = true;
+    assert!(later.lead().is_empty());
+}

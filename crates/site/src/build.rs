@@ -125,15 +125,19 @@ impl Site {
         let articles: Vec<ArticleView> = report
             .entries
             .iter()
-            .map(|e| ArticleView::of(e, report.period.is_some()))
+            .map(|e| {
+                let theme = crate::overview::theme_of(report, e.paper.id.base());
+                ArticleView::of(e, report.period.is_some(), theme)
+            })
             .collect();
+        let overview = crate::overview::OverviewView::of(report);
         let ctx = context! {
             ..self.base(),
             ..context! {
                 heading, summary,
                 source_url => report.source_url.clone(),
                 prev => nav(prev), next => nav(next),
-                articles,
+                articles, overview,
                 skipped => report.skipped.clone(),
             }
         };

@@ -10,6 +10,7 @@
 pub mod build;
 pub mod error;
 pub mod feed;
+mod overview;
 pub mod settings;
 mod templates;
 mod view;

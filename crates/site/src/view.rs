@@ -44,6 +44,14 @@ pub(crate) struct ArticleView {
     pub(crate) id: String,
     pub(crate) title: String,
     upvotes: i64,
+    /// The Chinese title, when the overview gave one.
+    title_zh: Option<String>,
+    /// Its topic tags.
+    tags: Vec<String>,
+    /// The tags as the filter script reads them: `|`-separated.
+    data_tags: String,
+    /// The number of the overview's theme it belongs to.
+    theme: Option<usize>,
     /// In a digest: the day whose list carried the paper, linked to it there.
     listed: Option<Link>,
     links: Vec<Link>,
@@ -57,8 +65,9 @@ pub(crate) struct ArticleView {
 }
 
 impl ArticleView {
-    /// The view of `entry`; `in_digest` adds the day whose list carried it.
-    pub(crate) fn of(entry: &Entry, in_digest: bool) -> Self {
+    /// The view of `entry`; `in_digest` adds the day whose list carried it; `theme` is the
+    /// overview's theme it belongs to.
+    pub(crate) fn of(entry: &Entry, in_digest: bool, theme: Option<usize>) -> Self {
         let p = &entry.paper;
         let (status, sections, reason) = match &entry.outcome {
             Outcome::Ok { brief, .. } => ("ok", sections(brief), String::new()),
@@ -69,6 +78,10 @@ impl ArticleView {
             id: p.id.base().to_owned(),
             title: p.title.clone(),
             upvotes: p.upvotes,
+            title_zh: entry.title_zh.clone(),
+            tags: entry.tags.clone(),
+            data_tags: entry.tags.join("|"),
+            theme,
             listed: in_digest.then(|| Link {
                 label: format!("收录于 {}", p.list_date),
                 url: format!("{}.html#{}", p.list_date, p.id.base()),

@@ -15,6 +15,8 @@ pub fn requests(b: &Briefing, top: usize, url: &str) -> Vec<Request> {
     let mut parts = vec![format!("**{}**\n{}", inert(&b.title), inert(&b.counts()))];
     if b.all_failed() {
         parts = vec![inert(&b.failure_notice())];
+    } else if !b.lead().is_empty() {
+        parts.push(inert(&b.lead().join("\n")));
     }
     let n = listed(b, top);
     for (i, p) in b.papers[..n].iter().enumerate() {
@@ -23,10 +25,7 @@ pub fn requests(b: &Briefing, top: usize, url: &str) -> Vec<Request> {
             b.first + i,
             inert(&cut_chars(&p.title, 200)),
             p.upvotes,
-            inert(&cut_chars(
-                p.contribution.as_deref().unwrap_or("（简报生成失败）"),
-                500
-            )),
+            inert(&cut_chars(&p.caption(), 500)),
             p.url
         ));
     }

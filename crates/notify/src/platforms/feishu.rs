@@ -44,6 +44,11 @@ fn body(b: &Briefing, n: usize, secret: Option<&str>, now: u64) -> Value {
     if b.all_failed() {
         elements = vec![div(&inert(&b.failure_notice()))];
     } else {
+        let lead = b.lead();
+        if !lead.is_empty() {
+            elements.push(div(&inert(&lead.join("\n"))));
+            elements.push(json!({"tag": "hr"}));
+        }
         for (i, p) in b.papers[..n].iter().enumerate() {
             let line = format!(
                 "**{}. [{}]({})** ▲{}\n{}",
@@ -51,10 +56,7 @@ fn body(b: &Briefing, n: usize, secret: Option<&str>, now: u64) -> Value {
                 inert(&cut_chars(&p.title, 200)),
                 p.url,
                 p.upvotes,
-                inert(&cut_chars(
-                    p.contribution.as_deref().unwrap_or("（简报生成失败）"),
-                    300
-                ))
+                inert(&cut_chars(&p.caption(), 300))
             );
             elements.push(div(&line));
         }

@@ -32,6 +32,10 @@ fn body(b: &Briefing, n: usize) -> Value {
         json!({"type": "header", "text": {"type": "plain_text", "text": cut_chars(&title, 150)}}),
     ];
     blocks.extend(counts.iter().map(|c| section(&inert(c))));
+    let lead = b.lead();
+    if !lead.is_empty() && !b.all_failed() {
+        blocks.push(section(&inert(&lead.join("\n"))));
+    }
     if b.all_failed() {
         blocks.push(section(&inert(&b.failure_notice())));
     } else {
@@ -42,10 +46,7 @@ fn body(b: &Briefing, n: usize) -> Value {
                 p.url,
                 inert(&cut_chars(&p.title, 200)),
                 p.upvotes,
-                inert(&cut_chars(
-                    p.contribution.as_deref().unwrap_or("（简报生成失败）"),
-                    1000
-                ))
+                inert(&cut_chars(&p.caption(), 1000))
             )));
         }
         if let Some(line) = more(n, b.papers.len()) {

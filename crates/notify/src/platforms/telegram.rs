@@ -16,6 +16,8 @@ pub fn bodies(b: &Briefing, top: usize, chat_id: &str) -> Vec<Value> {
     let mut parts = vec![format!("<b>{}</b>\n{}", html(&b.title), html(&b.counts()))];
     if b.all_failed() {
         parts = vec![html(&b.failure_notice())];
+    } else if !b.lead().is_empty() {
+        parts.push(html(&b.lead().join("\n")));
     }
     let n = listed(b, top);
     for (i, p) in b.papers[..n].iter().enumerate() {
@@ -25,10 +27,7 @@ pub fn bodies(b: &Briefing, top: usize, chat_id: &str) -> Vec<Value> {
             html(&p.url),
             html(&cut_chars(&p.title, 200)),
             p.upvotes,
-            html(&cut_chars(
-                p.contribution.as_deref().unwrap_or("（简报生成失败）"),
-                600
-            ))
+            html(&cut_chars(&p.caption(), 600))
         ));
     }
     if let Some(line) = more(n, b.papers.len()) {

@@ -11,6 +11,6 @@ use crate::briefing::Briefing;
 pub fn request(b: &Briefing, url: &str) -> Request {
     Request {
         url: url.to_owned(),
-        body: json!({"date": b.key, "kind": b.kind, "title": b.title, "url": b.url, "stats": b.stats, "papers": b.papers}),
+        body: json!({"date": b.key, "kind": b.kind, "title": b.title, "overview": b.overview, "url": b.url, "stats": b.stats, "papers": b.papers}),
     }
 }

@@ -32,6 +32,9 @@ pub fn markdown(b: &Briefing, n: usize) -> String {
     if let Some(counts) = counts {
         out.push_str(&format!("> {}\n", inert(&counts)));
     }
+    for line in b.lead() {
+        out.push_str(&format!("> {}\n", inert(&line)));
+    }
     for (i, p) in b.papers[..n].iter().enumerate() {
         out.push_str(&format!(
             "\n{}. [{}]({}) ▲{}\n> {}\n",
@@ -39,10 +42,7 @@ pub fn markdown(b: &Briefing, n: usize) -> String {
             inert(&cut_chars(&p.title, 150)),
             p.url,
             p.upvotes,
-            inert(&cut_chars(
-                p.contribution.as_deref().unwrap_or("（简报生成失败）"),
-                200
-            ))
+            inert(&cut_chars(&p.caption(), 200))
         ));
     }
     if let Some(line) = more(n, b.papers.len()) {
