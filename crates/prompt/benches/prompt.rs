@@ -128,5 +128,55 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(all, benches);
+/// The 今日速览 request for a day of `n` briefed papers (the example briefs, cycled): its size
+/// in tokens and the time to render and count it.
+fn overview(c: &mut Criterion) {
+    let briefs: Vec<Brief> = answers()
+        .iter()
+        .filter_map(|a| Brief::parse(a).ok())
+        .collect();
+    let template = Template::builtin_overview();
+    for n in [33usize, 136] {
+        let papers: Vec<paperbrief_prompt::OverviewPaper> = (0..n)
+            .map(|i| {
+                let b = &briefs[i % briefs.len()];
+                paperbrief_prompt::OverviewPaper {
+                    id: format!("2602.{:05}", i + 1),
+                    title: format!("A Paper Title About Scaling Sparse Models, Part {i}"),
+                    domain: b.section(paperbrief_core::SectionName::Domain).to_owned(),
+                    contribution: b
+                        .section(paperbrief_core::SectionName::Contribution)
+                        .to_owned(),
+                }
+            })
+            .collect();
+        let vars = paperbrief_prompt::OverviewVars {
+            papers,
+            tags: vec!["大语言模型".into(), "智能体".into(), "其他".into()],
+            min_themes: 3,
+            max_themes: 7,
+            output: "text".into(),
+            partial_themes: Vec::new(),
+            partial_picks: Vec::new(),
+        };
+        let (system, user) = template.render(&vars).unwrap();
+        let tokens = paperbrief_prompt::tokens::count_message(&system)
+            + paperbrief_prompt::tokens::count_message(&user);
+        println!(
+            "overview request for {n} papers: {tokens} prompt tokens (o200k_base), answer room {} tokens at 32k",
+            400 + 45 * n
+        );
+        c.bench_function(
+            &format!("overview prompt, {n} papers: render + count"),
+            |b| {
+                b.iter(|| {
+                    let (s, u) = template.render(&vars).unwrap();
+                    paperbrief_prompt::tokens::count(&s) + paperbrief_prompt::tokens::count(&u)
+                });
+            },
+        );
+    }
+}
+
+criterion_group!(all, benches, overview);
 criterion_main!(all);
