@@ -3,7 +3,7 @@
 use anyhow::Result;
 use paperbrief_llm::api_key_from_env;
 use paperbrief_orchestrator::Services;
-use paperbrief_orchestrator::overview::remake;
+use paperbrief_orchestrator::regenerate::remake;
 use paperbrief_report::OverviewState;
 
 use super::Outcome;

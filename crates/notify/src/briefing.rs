@@ -88,10 +88,7 @@ impl Lead {
                 .entries
                 .iter()
                 .find(|e| e.paper.id.base() == id)
-                .map_or_else(
-                    || id.to_owned(),
-                    |e| paperbrief_report::display_title(e).to_owned(),
-                )
+                .map_or_else(|| id.to_owned(), |e| e.display_title().to_owned())
         };
         Some(Self {
             themes: o

@@ -20,7 +20,7 @@ mod day;
 pub mod digest;
 pub mod error;
 mod meter;
-pub mod overview;
+mod overview;
 mod paper;
 mod pipeline;
 mod planning;

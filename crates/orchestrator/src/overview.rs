@@ -14,7 +14,6 @@ use paperbrief_prompt::{OverviewPaper, Template};
 use paperbrief_report::{BasedOn, DailyReport, OverviewBlock, OverviewState};
 use serde_json::json;
 
-use crate::error::OrchestratorError;
 use crate::summarize::Summarizer;
 
 /// What makes overviews: the template and settings, with the model when it can be asked.
@@ -196,54 +195,4 @@ fn apply(report: &mut DailyReport) {
             .unwrap_or_default();
         e.title_zh = overview.as_ref().and_then(|o| o.titles.get(id).cloned());
     }
-}
-
-/// The overview template: `overview.template` in `prompt.dir`, else the built-in one (also when
-/// a prompt folder copied before overviews existed lacks the file).
-pub(crate) fn load_template(config: &Config) -> Result<Template, OrchestratorError> {
-    let name = &config.overview.template;
-    let Some(dir) = &config.prompt.dir else {
-        return Ok(Template::builtin_overview());
-    };
-    let path = dir.join(name);
-    if !path.exists() && name == paperbrief_prompt::template::OVERVIEW_NAME {
-        tracing::warn!(target: "paperbrief::run", "{} has no {name}; using the built-in overview template", dir.display());
-        return Ok(Template::builtin_overview());
-    }
-    let source = std::fs::read_to_string(&path)
-        .map_err(|source| OrchestratorError::TemplateFile { path, source })?;
-    Ok(Template::from_source(name, &source)?)
-}
-
-/// `paperbrief overview --date D`: the day's 今日速览 made again when its inputs changed since it
-/// was made (always with `force`), then the report written and published. Returns the report and
-/// whether a request was made.
-pub async fn remake(
-    services: &crate::Services,
-    date: paperbrief_core::ReportDate,
-    force: bool,
-) -> Result<(DailyReport, crate::publish::Published, bool), OrchestratorError> {
-    let reports = services.reports().clone();
-    let before = tokio::task::spawn_blocking(move || reports.read_day(date))
-        .await
-        .map_err(|e| OrchestratorError::Store {
-            path: std::path::PathBuf::from("reports"),
-            source: std::io::Error::other(e),
-        })??
-        .ok_or(OrchestratorError::NoReport { date })?;
-    let summarizer = services.summarizer(services.setup_model().await?);
-    let mut report = before.clone();
-    let asked = refresh(
-        services,
-        Some(&summarizer),
-        &mut report,
-        before.overview.as_ref(),
-        force,
-    )
-    .await;
-    if !before.same_content(&report) {
-        report.generated_at = Some(chrono::Utc::now());
-    }
-    let (_, published) = crate::publish::write_and_publish(services, &report).await?;
-    Ok((report, published, asked))
 }

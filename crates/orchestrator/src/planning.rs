@@ -137,3 +137,20 @@ fn calibration_id() -> ArxivId {
     #[allow(clippy::expect_used)]
     ArxivId::parse("0704.0001").expect("a valid id")
 }
+
+/// The overview template: `overview.template` in `prompt.dir`, else the built-in one (also when
+/// a prompt folder copied before overviews existed lacks the file).
+pub(crate) fn load_overview_template(config: &Config) -> Result<Template, OrchestratorError> {
+    let name = &config.overview.template;
+    let Some(dir) = &config.prompt.dir else {
+        return Ok(Template::builtin_overview());
+    };
+    let path = dir.join(name);
+    if !path.exists() && name == paperbrief_prompt::template::OVERVIEW_NAME {
+        tracing::warn!(target: "paperbrief::run", "{} has no {name}; using the built-in overview template", dir.display());
+        return Ok(Template::builtin_overview());
+    }
+    let source = std::fs::read_to_string(&path)
+        .map_err(|source| OrchestratorError::TemplateFile { path, source })?;
+    Ok(Template::from_source(name, &source)?)
+}

@@ -128,3 +128,36 @@ async fn latest_version(services: &Services, id: &ArxivId) -> Option<ArxivId> {
         .filter_map(|i| i.id.and_then(|s| ArxivId::parse(&s).ok()))
         .find(|found| found.base() == id.base())
 }
+
+/// `paperbrief overview --date D`: the day's 今日速览 made again when its inputs changed since it
+/// was made (always with `force`), then the report written and published. Returns the report and
+/// whether a request was made.
+pub async fn remake(
+    services: &Services,
+    date: ReportDate,
+    force: bool,
+) -> Result<(paperbrief_report::DailyReport, Published, bool), OrchestratorError> {
+    let reports = services.reports().clone();
+    let before = tokio::task::spawn_blocking(move || reports.read_day(date))
+        .await
+        .map_err(|e| OrchestratorError::Store {
+            path: std::path::PathBuf::from("reports"),
+            source: std::io::Error::other(e),
+        })??
+        .ok_or(OrchestratorError::NoReport { date })?;
+    let summarizer = services.summarizer(services.setup_model().await?);
+    let mut report = before.clone();
+    let asked = crate::overview::refresh(
+        services,
+        Some(&summarizer),
+        &mut report,
+        before.overview.as_ref(),
+        force,
+    )
+    .await;
+    if !before.same_content(&report) {
+        report.generated_at = Some(chrono::Utc::now());
+    }
+    let (_, published) = write_and_publish(services, &report).await?;
+    Ok((report, published, asked))
+}

@@ -65,7 +65,7 @@ impl Services {
         let (clients, backend) = backend(&config, api_key).map_err(OrchestratorError::Endpoint)?;
         Ok(Self {
             planner: Planner::from_config(&config)?,
-            overview_template: Arc::new(crate::overview::load_template(&config)?),
+            overview_template: Arc::new(crate::planning::load_overview_template(&config)?),
             reports: ReportPaths::new(&config.output.dir),
             store: Store::new(cache.join("state")),
             llm: Arc::clone(&clients[0]),

@@ -23,5 +23,5 @@ pub use model::{
     DailyReport, EndpointRequests, Entry, Outcome, PeriodInfo, Provenance, RunStats, SCHEMA,
     SourceInfo,
 };
-pub use overview::{BasedOn, OverviewBlock, OverviewState, display_title};
+pub use overview::{BasedOn, OverviewBlock, OverviewState};
 pub use paths::{ReportFiles, ReportKey, ReportPaths};

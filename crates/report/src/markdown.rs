@@ -26,7 +26,7 @@ pub fn render_markdown(report: &DailyReport) -> String {
         });
         return out;
     }
-    crate::overview::render(report, &mut out);
+    render_overview(report, &mut out);
     render_toc(report, &mut out);
     for entry in &report.entries {
         out.push_str(RULE);
@@ -78,7 +78,7 @@ fn render_toc(report: &DailyReport, out: &mut String) {
             out,
             "{}. [{}](#{}) ▲ {}{mark}",
             i + 1,
-            safe::inline_text(crate::overview::display_title(e)),
+            safe::inline_text(e.display_title()),
             anchor(&e.paper.id),
             e.paper.upvotes
         );
@@ -211,4 +211,61 @@ fn render_skipped(report: &DailyReport, out: &mut String) {
             safe::inline_text(&item.reason)
         );
     }
+}
+
+/// The `## 今日速览` block: themes with their papers linked to their entries, then 必读; or
+/// why there is no overview.
+fn render_overview(report: &DailyReport, out: &mut String) {
+    let Some(block) = &report.overview else {
+        return;
+    };
+    out.push_str("## 今日速览\n\n");
+    let o = match &block.state {
+        crate::overview::OverviewState::Ok(o) => o,
+        crate::overview::OverviewState::Failed { reason } => {
+            let _ = write!(out, "速览生成失败：{}\n\n", safe::inline_text(reason));
+            return;
+        }
+        crate::overview::OverviewState::Pending { reason } => {
+            let _ = write!(out, "⏳ 速览尚未生成：{}\n\n", safe::inline_text(reason));
+            return;
+        }
+    };
+    let b = block.based_on;
+    if b.briefs < b.papers {
+        let _ = write!(out, "> 基于 {}/{} 篇简报\n\n", b.briefs, b.papers);
+    }
+    for theme in &o.themes {
+        let _ = write!(
+            out,
+            "### {}（{} 篇）\n\n{}\n\n",
+            safe::inline_text(&theme.name),
+            theme.papers.len(),
+            safe::markdown(&theme.summary).trim_end()
+        );
+        for id in &theme.papers {
+            let _ = writeln!(out, "- {}", overview_link(report, id));
+        }
+        out.push('\n');
+    }
+    if !o.picks.is_empty() {
+        out.push_str("### 必读\n\n");
+        for (i, pick) in o.picks.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "{}. {}：{}",
+                i + 1,
+                overview_link(report, &pick.id),
+                safe::markdown(&pick.why).trim_end()
+            );
+        }
+        out.push('\n');
+    }
+}
+
+/// A paper as a link to its entry: its Chinese title when it has one.
+fn overview_link(report: &DailyReport, id: &str) -> String {
+    let entry = report.entries.iter().find(|e| e.paper.id.base() == id);
+    let title = entry.map_or(id, Entry::display_title);
+    format!("[{}](#paper-{id})", safe::inline_text(title))
 }

@@ -159,6 +159,11 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// The title readers of a Chinese briefing scan first: the Chinese one when given.
+    pub fn display_title(&self) -> &str {
+        self.title_zh.as_deref().unwrap_or(&self.paper.title)
+    }
+
     /// A paper of the list that no run has worked on yet.
     pub fn pending(paper: PaperRef) -> Self {
         Self {

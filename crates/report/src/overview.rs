@@ -1,14 +1,9 @@
 //! 今日速览 in the report: the validated overview — or why there is none yet — with what it was
-//! based on, and its Markdown block. The overview itself ([`Overview`]) is read and checked in
+//! based on (its Markdown block is in [`crate::markdown`]). The overview itself ([`Overview`]) is read and checked in
 //! core; the orchestrator asks for it.
-
-use std::fmt::Write as _;
 
 use paperbrief_core::overview::Overview;
 use serde::{Deserialize, Serialize};
-
-use crate::model::{DailyReport, Entry};
-use crate::safe;
 
 /// The report's overview and its provenance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -72,66 +67,4 @@ impl OverviewBlock {
             _ => None,
         }
     }
-}
-
-/// The `## 今日速览` block: themes with their papers linked to their entries, then 必读; or
-/// why there is no overview.
-pub(crate) fn render(report: &DailyReport, out: &mut String) {
-    let Some(block) = &report.overview else {
-        return;
-    };
-    out.push_str("## 今日速览\n\n");
-    let o = match &block.state {
-        OverviewState::Ok(o) => o,
-        OverviewState::Failed { reason } => {
-            let _ = write!(out, "速览生成失败：{}\n\n", safe::inline_text(reason));
-            return;
-        }
-        OverviewState::Pending { reason } => {
-            let _ = write!(out, "⏳ 速览尚未生成：{}\n\n", safe::inline_text(reason));
-            return;
-        }
-    };
-    let b = block.based_on;
-    if b.briefs < b.papers {
-        let _ = write!(out, "> 基于 {}/{} 篇简报\n\n", b.briefs, b.papers);
-    }
-    for theme in &o.themes {
-        let _ = write!(
-            out,
-            "### {}（{} 篇）\n\n{}\n\n",
-            safe::inline_text(&theme.name),
-            theme.papers.len(),
-            safe::markdown(&theme.summary).trim_end()
-        );
-        for id in &theme.papers {
-            let _ = writeln!(out, "- {}", link(report, id));
-        }
-        out.push('\n');
-    }
-    if !o.picks.is_empty() {
-        out.push_str("### 必读\n\n");
-        for (i, pick) in o.picks.iter().enumerate() {
-            let _ = writeln!(
-                out,
-                "{}. {}：{}",
-                i + 1,
-                link(report, &pick.id),
-                safe::markdown(&pick.why).trim_end()
-            );
-        }
-        out.push('\n');
-    }
-}
-
-/// A paper as a link to its entry: its Chinese title when it has one.
-fn link(report: &DailyReport, id: &str) -> String {
-    let entry = report.entries.iter().find(|e| e.paper.id.base() == id);
-    let title = entry.map_or(id, display_title);
-    format!("[{}](#paper-{id})", safe::inline_text(title))
-}
-
-/// The title readers of a Chinese briefing scan first: the Chinese one when given.
-pub fn display_title(entry: &Entry) -> &str {
-    entry.title_zh.as_deref().unwrap_or(&entry.paper.title)
 }

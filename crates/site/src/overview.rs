@@ -2,7 +2,7 @@
 //! the articles, and the day's tags with their papers — so every chip works as a plain link
 //! without JavaScript, and as a filter of the page with it.
 
-use paperbrief_report::{DailyReport, OverviewState, display_title};
+use paperbrief_report::{DailyReport, OverviewState};
 use serde::Serialize;
 
 /// A paper as a link to its article.
@@ -63,7 +63,7 @@ impl OverviewView {
                 .entries
                 .iter()
                 .find(|e| e.paper.id.base() == id)
-                .map_or_else(|| id.to_owned(), |e| display_title(e).to_owned()),
+                .map_or_else(|| id.to_owned(), |e| e.display_title().to_owned()),
         };
         let b = block.based_on;
         let mut view = Self {
@@ -118,7 +118,7 @@ fn tags(report: &DailyReport) -> Vec<TagView> {
         for tag in &e.tags {
             let paper = PaperLink {
                 id: e.paper.id.base().to_owned(),
-                title: display_title(e).to_owned(),
+                title: e.display_title().to_owned(),
             };
             match out.iter_mut().find(|t| &t.name == tag) {
                 Some(t) => t.papers.push(paper),
