@@ -229,7 +229,7 @@ async fn impossible_dates_and_mistyped_keys_get_messages_that_say_the_fix() {
         ),
         (
             vec!["--set", "model=x", "config"],
-            "did you mean `llm.model`?",
+            "did you mean `llm.model` or `embeddings.model`?",
         ),
     ] {
         let out = run({

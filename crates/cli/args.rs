@@ -75,6 +75,11 @@ pub(crate) enum Command {
     /// Make a day's 今日速览 again when its briefs changed since it was made (`--force`:
     /// always), and write the report.
     Overview(OverviewArgs),
+    /// A day's papers in a reader profile's order, with why (`[[interests]]`).
+    Rank(RankArgs),
+    /// Reader profiles: `interests check` reads each library and says what it holds.
+    #[command(subcommand)]
+    Interests(InterestsCommand),
     /// Print the resolved configuration (secrets redacted) and the file it was read from.
     Config,
     /// Write a commented starter configuration (default ./paperbrief.toml, which every
@@ -93,6 +98,12 @@ pub(crate) enum Command {
     /// requests, import the results, or drive a hosted Batch API (submit, status, collect).
     #[command(subcommand)]
     Batch(BatchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum InterestsCommand {
+    /// Read each profile's library: items, with abstracts, embedded already.
+    Check,
 }
 
 #[derive(Debug, Subcommand)]
@@ -211,6 +222,19 @@ pub(crate) struct ParseBriefArgs {
     /// The finish_reason the server gave (`length` means the answer was cut off).
     #[arg(long, value_name = "REASON")]
     pub(crate) finish_reason: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RankArgs {
+    /// The day: YYYY-MM-DD, `today` or `yesterday` (UTC).
+    #[arg(long, value_parser = parse_date)]
+    pub(crate) date: ReportDate,
+    /// The profile (default: the first `[[interests]]` one).
+    #[arg(long)]
+    pub(crate) profile: Option<String>,
+    /// Print a JSON list, best first: {id, title, score, for_you, matched, nearest}.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Args)]

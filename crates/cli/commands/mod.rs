@@ -12,6 +12,7 @@ mod overview;
 mod paper;
 mod parse_brief;
 mod prompt;
+mod rank;
 mod run;
 mod site;
 
@@ -132,6 +133,10 @@ pub(crate) fn print_channels(channels: &[paperbrief_orchestrator::publish::Chann
                 "notify {}: not sent: {pending} papers are still pending; sent when the day is finished",
                 c.channel
             ),
+            ChannelOutcome::NothingFor { profile } => eprintln!(
+                "notify {}: nothing sent: no paper of the day is for profile `{profile}`",
+                c.channel
+            ),
             ChannelOutcome::Withheld { reason } => eprintln!(
                 "notify {}: not sent: no paper has a brief and every failure is the endpoint's set-up ({reason}); fix it and run again",
                 c.channel
@@ -159,6 +164,8 @@ pub(crate) async fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Render(args) => run::render(&cli.global, &args),
         Command::Check(args) => check::run(&cli.global, &args).await,
         Command::Init(args) => init::run(&args),
+        Command::Rank(args) => rank::run(&cli.global, &args).await,
+        Command::Interests(crate::args::InterestsCommand::Check) => rank::check(&cli.global).await,
         Command::Overview(args) => overview::run(&cli.global, &args).await,
         Command::List(args) => list::run(&cli.global, &args).await,
         Command::Extract(args) => extract::run(&cli.global, &args).await,

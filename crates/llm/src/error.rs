@@ -203,7 +203,7 @@ struct Body {
     n_ctx: Option<usize>,
 }
 
-fn from_status(url: &str, e: &HttpStatusError) -> LlmError {
+pub(crate) fn from_status(url: &str, e: &HttpStatusError) -> LlmError {
     let parsed: Option<Body> = serde_json::from_str::<Envelope>(&e.body)
         .ok()
         .map(|env| env.error.unwrap_or(env.top));

@@ -18,6 +18,7 @@ mod batch_api;
 mod chat;
 mod client;
 mod concurrency;
+mod embeddings;
 mod error;
 mod limits;
 mod pool;
@@ -32,6 +33,7 @@ pub use chat::{
 };
 pub use client::LlmClient;
 pub use concurrency::Concurrency;
+pub use embeddings::EmbeddingsClient;
 pub use error::{HttpStatusError, LlmError, LlmErrorKind, ResponseTooLarge};
 pub use limits::{Limits, Rates};
 pub use pool::Pool;

@@ -32,6 +32,19 @@ pub struct Stats {
     pub failed: usize,
 }
 
+impl Stats {
+    fn of(report: &DailyReport) -> Self {
+        let s = &report.stats;
+        Self {
+            papers: s.papers,
+            briefs: s.briefs,
+            html: s.html,
+            abstract_only: s.abstract_only,
+            failed: s.failed,
+        }
+    }
+}
+
 /// One paper.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PaperLine {
@@ -45,6 +58,9 @@ pub struct PaperLine {
     pub title_zh: Option<String>,
     /// Its 一句话核心贡献 as plain text, when it has a brief.
     pub contribution: Option<String>,
+    /// Why it is "for you", in a profile's message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     /// Its link: the anchor on the site, else its HF page.
     pub url: String,
     /// `HTML` or `ArXiv Abs` (empty when not read).
@@ -134,10 +150,14 @@ impl PaperLine {
     /// 一句话核心贡献 (or that the brief failed).
     pub fn caption(&self) -> String {
         let text = self.contribution.as_deref().unwrap_or("（简报生成失败）");
-        match &self.title_zh {
+        let mut caption = match &self.title_zh {
             Some(zh) => format!("{zh}｜{text}"),
             None => text.to_owned(),
+        };
+        if let Some(reason) = &self.reason {
+            caption.push_str(&format!("（⭐ {reason}）"));
         }
+        caption
     }
 }
 
@@ -178,6 +198,9 @@ pub struct Briefing {
     /// Whether this message continues an earlier one of the same delivery.
     #[serde(skip)]
     pub continued: bool,
+    /// Whether every paper is listed whatever `top` says (a profile's picks).
+    #[serde(skip)]
+    pub every: bool,
     /// The report itself (email carries every section).
     #[serde(skip)]
     pub report: DailyReport,
@@ -269,23 +292,17 @@ impl Briefing {
             .iter()
             .map(|e| line(e, link(Some(e.paper.id.base()))))
             .collect();
-        let s = &report.stats;
         Self {
             url: link(None),
             key,
             kind: Kind::Day,
             title,
             overview: Lead::of(report),
-            stats: Stats {
-                papers: s.papers,
-                briefs: s.briefs,
-                html: s.html,
-                abstract_only: s.abstract_only,
-                failed: s.failed,
-            },
+            stats: Stats::of(report),
             papers,
             first: 1,
             continued: false,
+            every: false,
             report: report.clone(),
         }
     }
@@ -296,6 +313,43 @@ impl Briefing {
         b.kind = Kind::Test;
         b.title = format!("paperbrief 推送测试 · {date}");
         b
+    }
+
+    /// The briefing a channel of profile `name` gets: only the profile's "for you" papers, best
+    /// score first, each with its reason; `None` when the day has none for it.
+    pub fn for_profile(&self, name: &str) -> Option<Self> {
+        let mut picked: Vec<(usize, f64, String)> = self
+            .report
+            .entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| {
+                let r = e.relevance.get(name).filter(|r| r.for_you)?;
+                Some((i, r.score, r.reason()))
+            })
+            .collect();
+        if picked.is_empty() {
+            return None;
+        }
+        picked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let mut out = self.clone();
+        out.title = format!("{} · 为你推荐：{name}", self.title);
+        out.papers = picked
+            .iter()
+            .map(|(i, _, reason)| PaperLine {
+                reason: Some(reason.clone()),
+                ..self.papers[*i].clone()
+            })
+            .collect();
+        out.report.entries = picked
+            .iter()
+            .map(|(i, _, _)| self.report.entries[*i].clone())
+            .collect();
+        out.report.recount();
+        out.stats = Stats::of(&out.report);
+        out.overview = None;
+        out.every = true;
+        Some(out)
     }
 
     /// What this briefing tells of each paper, to record with its delivery.
@@ -357,7 +411,7 @@ impl Briefing {
     /// Whether the messages list every paper: without a site there is no full report to link,
     /// and an update lists all it changed.
     pub fn every_paper(&self) -> bool {
-        self.url.is_none() || self.kind == Kind::Update
+        self.url.is_none() || self.kind == Kind::Update || self.every
     }
 
     /// The papers at `range` as a message of their own: numbered on, titled as a continuation
@@ -454,6 +508,7 @@ fn line(e: &Entry, site: Option<String>) -> PaperLine {
             _ => None,
         },
         url: site.unwrap_or_else(|| e.paper.hf_url()),
+        reason: None,
         source_kind: e.source.as_ref().map_or(String::new(), |s| match s.kind {
             SourceKind::Html => "HTML".to_owned(),
             SourceKind::Abs => "ArXiv Abs".to_owned(),

@@ -275,3 +275,27 @@ pub async fn channels(config: &Config, send: bool) -> Vec<CheckLine> {
     }
     lines
 }
+
+/// A line for the reader profiles and the embeddings endpoint they score with; `None` without
+/// profiles.
+pub async fn interests(services: &Services) -> Option<CheckLine> {
+    let config = services.config();
+    if config.interests.is_empty() {
+        return None;
+    }
+    let what = format!("interests ({} profiles)", config.interests.len());
+    Some(match services.embeddings() {
+        None => CheckLine {
+            what,
+            status: Status::Warn,
+            detail: "no [embeddings]: profiles score by keywords and authors only; set embeddings.base_url and embeddings.model to score by similarity to their libraries".into(),
+        },
+        Some(e) => line(
+            what,
+            e.check_model()
+                .await
+                .map(|()| format!("embeddings model {} at {}", e.model(), e.label()))
+                .map_err(|err| err.to_string()),
+        ),
+    })
+}

@@ -78,6 +78,7 @@ pub async fn digest(
             (days[c.day].version_of(&c.paper), c.paper.clone(), hint)
         })
         .collect();
+    let interests = crate::interests::Interests::setup(services).await?;
     let model = services.model_or_name().await?;
     let jobs = services.jobs(work, false, model.name()).await;
     let worker = services.worker(model, &jobs)?;
@@ -96,7 +97,14 @@ pub async fn digest(
     let previous = previous_digest(services, opts.period).await;
     let summarizer = worker.summarizer.as_ref();
     let earlier = previous.as_ref().and_then(|p| p.overview.as_ref());
-    crate::overview::refresh(services, summarizer, &mut report, earlier, false).await;
+    crate::annotate::annotate(
+        services,
+        interests.as_ref(),
+        summarizer,
+        &mut report,
+        earlier,
+    )
+    .await;
     // A rerun that changes nothing keeps the time the digest last changed.
     if let Some(previous) = previous.filter(|p| p.same_content(&report)) {
         report.generated_at = previous.generated_at;

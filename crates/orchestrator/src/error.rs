@@ -33,6 +33,12 @@ pub enum OrchestratorError {
         #[source]
         source: paperbrief_fetch::FetchError,
     },
+    /// An HTTP client could not be built (the TLS backend failed to start).
+    #[error("cannot build an HTTP client")]
+    Http(#[source] paperbrief_http::HttpError),
+    /// A reader profile's library cannot be read.
+    #[error("cannot read the [[interests]] libraries")]
+    Interests(#[from] paperbrief_interests::InterestsError),
     /// The LLM endpoint cannot be used.
     #[error("the LLM endpoint cannot be used")]
     Endpoint(#[source] LlmError),
@@ -77,6 +83,17 @@ pub enum OrchestratorError {
         /// Why.
         #[source]
         reason: PlanError,
+    },
+    /// `rank` or `interests check` without `[[interests]]`.
+    #[error("no reader profiles: add an [[interests]] table to the configuration (see the README)")]
+    NoProfiles,
+    /// A profile name that is not configured.
+    #[error("no profile named `{name}`; the profiles are: {}", known.join(", "))]
+    NoSuchProfile {
+        /// What was asked for.
+        name: String,
+        /// The configured ones.
+        known: Vec<String>,
     },
     /// A command that works on a day's report, for a day without one.
     #[error("no report for {date}: run `paperbrief run --date {date}` first")]

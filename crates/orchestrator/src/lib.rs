@@ -14,11 +14,13 @@
 //! knows which. [`run()`], [`regenerate`], [`digest`], [`batch`], [`preview`] and [`check`] are the
 //! commands. One paper failing never stops the others: it becomes that paper's entry.
 
+mod annotate;
 pub mod batch;
 pub mod check;
 mod day;
 pub mod digest;
 pub mod error;
+mod interests;
 mod meter;
 mod overview;
 mod paper;
@@ -27,6 +29,7 @@ mod planning;
 pub mod preview;
 pub mod progress;
 pub mod publish;
+pub mod rank;
 mod reading;
 pub mod regenerate;
 pub mod run;

@@ -157,6 +157,7 @@ async fn summarize(
         outcome,
         tags: Vec::new(),
         title_zh: None,
+        relevance: Default::default(),
     };
     (entry, false)
 }
@@ -171,6 +172,7 @@ fn reuse(paper: PaperRef, stored: StoredBrief) -> Entry {
         },
         tags: Vec::new(),
         title_zh: None,
+        relevance: Default::default(),
     }
 }
 
@@ -181,6 +183,7 @@ fn failed(paper: PaperRef, source: Option<SourceInfo>, failure: Failure) -> Entr
         outcome: Outcome::Failed(failure),
         tags: Vec::new(),
         title_zh: None,
+        relevance: Default::default(),
     }
 }
 

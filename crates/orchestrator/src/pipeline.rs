@@ -56,6 +56,7 @@ pub(crate) async fn pipeline(
                     outcome: Outcome::Failed(failure),
                     tags: Vec::new(),
                     title_zh: None,
+                    relevance: Default::default(),
                 };
                 (entry, false)
             })

@@ -57,6 +57,11 @@ pub enum ChannelOutcome {
         /// The first failure's reason.
         reason: String,
     },
+    /// Not sent: the channel's profile has no "for you" paper that day (recorded as delivered).
+    NothingFor {
+        /// The profile.
+        profile: String,
+    },
     /// Sending failed.
     Failed(PublishError),
 }
@@ -144,6 +149,34 @@ pub async fn after_report(
     Published { site, channels }
 }
 
+/// A profile's channel on a day with nothing for the profile: no message, but the delivery is
+/// recorded (told of nothing), so a rerun sends nothing and a later pick is sent as the day.
+async fn nothing_for(
+    store: &Store,
+    briefing: &Briefing,
+    channel: &NotifyChannel,
+    profile: &str,
+    first: bool,
+) -> ChannelOutcome {
+    if first {
+        let record = DeliveryRecord {
+            at: chrono::Utc::now(),
+            messages: 0,
+            told: Some(paperbrief_notify::Told::default()),
+            updates: 0,
+        };
+        if let Err(e) = store
+            .put_delivery(&briefing.key, channel.label(), &record)
+            .await
+        {
+            tracing::warn!(target: "paperbrief::notify", "{e}");
+        }
+    }
+    ChannelOutcome::NothingFor {
+        profile: profile.to_owned(),
+    }
+}
+
 /// When the day has no brief and every failure is the endpoint's setup: the first reason.
 fn setup_failure(report: &DailyReport) -> Option<String> {
     let failures: Vec<&paperbrief_report::Failure> = report
@@ -204,6 +237,17 @@ async fn send_one(
     force: bool,
 ) -> ChannelOutcome {
     let previous = store.delivery(&briefing.key, channel.label()).await;
+    let profiled;
+    let briefing = match channel.common().profile {
+        None => briefing,
+        Some(name) => match briefing.for_profile(name) {
+            Some(b) => {
+                profiled = b;
+                &profiled
+            }
+            None => return nothing_for(store, briefing, channel, name, previous.is_none()).await,
+        },
+    };
     let message = match previous.as_ref().filter(|_| !force) {
         None => briefing.clone(),
         Some(record) => match record.told.as_ref().and_then(|told| briefing.since(told)) {

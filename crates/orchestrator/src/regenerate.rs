@@ -72,6 +72,7 @@ pub async fn regenerate(
         summarizer: Some(services.summarizer(setup)),
         store: services.store().clone(),
     };
+    let interests = crate::interests::Interests::setup(services).await?;
     let meter = RunMeter::start(services);
     let (mut entry, _) = process(&worker, job, &LogLines).await;
     let Some(mut report) = day.as_ref().and_then(Day::previous).cloned() else {
@@ -93,7 +94,14 @@ pub async fn regenerate(
     let before = day.as_ref().and_then(Day::previous);
     let previous = before.and_then(|p| p.overview.as_ref());
     let summarizer = worker.summarizer.as_ref();
-    crate::overview::refresh(services, summarizer, &mut report, previous, false).await;
+    crate::annotate::annotate(
+        services,
+        interests.as_ref(),
+        summarizer,
+        &mut report,
+        previous,
+    )
+    .await;
     if before.is_some_and(|b| !b.same_content(&report)) {
         report.generated_at = Some(chrono::Utc::now());
     }

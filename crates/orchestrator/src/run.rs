@@ -108,6 +108,7 @@ pub async fn run(
             dry_run(services, &day, &chosen, hints).await?,
         ));
     }
+    let interests = crate::interests::Interests::setup(services).await?;
     let (worker, jobs, others) = plan(services, &day, &chosen, hints, opts.force).await?;
     progress.start(
         jobs.len(),
@@ -125,12 +126,13 @@ pub async fn run(
     done.extend(others);
     let mut report = day.report(|p| done.remove(p.id.base()), stats);
     let previous = day.previous().and_then(|p| p.overview.as_ref());
-    crate::overview::refresh(
+    let summarizer = worker.summarizer.as_ref();
+    crate::annotate::annotate(
         services,
-        worker.summarizer.as_ref(),
+        interests.as_ref(),
+        summarizer,
         &mut report,
         previous,
-        false,
     )
     .await;
     day.keep_time_if_unchanged(&mut report);
@@ -189,6 +191,7 @@ pub(crate) async fn stored_entries(
                 },
                 tags: Vec::new(),
                 title_zh: None,
+                relevance: Default::default(),
             };
             others.insert(paper.id.base().to_owned(), entry);
         }

@@ -52,6 +52,8 @@ pub struct Services {
     backend: Arc<dyn LlmBackend>,
     planner: Planner,
     overview_template: Arc<paperbrief_prompt::Template>,
+    embeddings: Option<Arc<paperbrief_llm::EmbeddingsClient>>,
+    state_dir: std::path::PathBuf,
     store: Store,
     reports: ReportPaths,
 }
@@ -62,12 +64,17 @@ impl Services {
     pub fn from_config(config: Config, api_key: Option<String>) -> Result<Self, OrchestratorError> {
         let cache = resolve_cache_dir(&config).ok_or(OrchestratorError::NoCacheDir)?;
         let sources = Sources::from_config(&config, true).map_err(OrchestratorError::Client)?;
+        let embeddings = paperbrief_llm::EmbeddingsClient::from_config(&config, api_key.clone())
+            .map_err(OrchestratorError::Endpoint)?
+            .map(Arc::new);
         let (clients, backend) = backend(&config, api_key).map_err(OrchestratorError::Endpoint)?;
         Ok(Self {
             planner: Planner::from_config(&config)?,
             overview_template: Arc::new(crate::planning::load_overview_template(&config)?),
             reports: ReportPaths::new(&config.output.dir),
             store: Store::new(cache.join("state")),
+            state_dir: cache.join("state"),
+            embeddings,
             llm: Arc::clone(&clients[0]),
             clients,
             backend,
@@ -147,6 +154,16 @@ impl Services {
     /// The prompt planner.
     pub fn planner(&self) -> &Planner {
         &self.planner
+    }
+
+    /// The embeddings endpoint's client, when `[embeddings]` names one.
+    pub(crate) fn embeddings(&self) -> Option<&Arc<paperbrief_llm::EmbeddingsClient>> {
+        self.embeddings.as_ref()
+    }
+
+    /// The store's directory (`{cache}/state`), for the stages that keep files of their own.
+    pub(crate) fn state_dir(&self) -> &std::path::Path {
+        &self.state_dir
     }
 
     /// The 今日速览 template.

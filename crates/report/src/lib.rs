@@ -14,6 +14,7 @@ pub mod markdown;
 pub mod model;
 pub mod overview;
 pub mod paths;
+pub mod relevance;
 pub mod safe;
 
 pub use error::ReportError;
@@ -25,3 +26,4 @@ pub use model::{
 };
 pub use overview::{BasedOn, OverviewBlock, OverviewState};
 pub use paths::{ReportFiles, ReportKey, ReportPaths};
+pub use relevance::{Nearest, Relevance};

@@ -27,6 +27,7 @@ pub fn render_markdown(report: &DailyReport) -> String {
         return out;
     }
     render_overview(report, &mut out);
+    render_for_you(report, &mut out);
     render_toc(report, &mut out);
     for entry in &report.entries {
         out.push_str(RULE);
@@ -59,6 +60,44 @@ fn date_line(report: &DailyReport) -> String {
         let _ = write!(line, "，本期尚未结束，统计截至 {}", p.through);
     }
     line
+}
+
+/// `## 为你推荐`: per profile, its "for you" papers in score order, each with its reason.
+fn render_for_you(report: &DailyReport, out: &mut String) {
+    let profiles: std::collections::BTreeSet<&String> = report
+        .entries
+        .iter()
+        .flat_map(|e| e.relevance.keys())
+        .collect();
+    if profiles.is_empty() {
+        return;
+    }
+    out.push_str("## 为你推荐\n\n");
+    for name in profiles {
+        let mut picked: Vec<(&Entry, &crate::Relevance)> = report
+            .entries
+            .iter()
+            .filter_map(|e| e.relevance.get(name).filter(|r| r.for_you).map(|r| (e, r)))
+            .collect();
+        picked.sort_by(|a, b| b.1.score.total_cmp(&a.1.score));
+        let _ = write!(out, "### {}\n\n", safe::inline_text(name));
+        if picked.is_empty() {
+            out.push_str("今天没有。\n\n");
+            continue;
+        }
+        for (i, (e, r)) in picked.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "{}. ⭐ [{}](#{}) · {:.2} · {}",
+                i + 1,
+                safe::inline_text(e.display_title()),
+                anchor(&e.paper.id),
+                r.score,
+                safe::inline_text(&r.reason())
+            );
+        }
+        out.push('\n');
+    }
 }
 
 /// The table of contents: a linked line per paper with its upvotes, and a mark for a paper
@@ -122,6 +161,15 @@ fn entry_with(entry: &Entry, listed: Option<paperbrief_core::ReportDate>) -> Str
     if !entry.tags.is_empty() {
         let tags: Vec<String> = entry.tags.iter().map(|t| safe::inline_text(t)).collect();
         let _ = writeln!(out, "- **标签**: {}", tags.join(" · "));
+    }
+    let picked: Vec<String> = entry
+        .relevance
+        .iter()
+        .filter(|(_, r)| r.for_you)
+        .map(|(name, r)| format!("⭐ {}（{:.2}）", safe::inline_text(name), r.score))
+        .collect();
+    if !picked.is_empty() {
+        let _ = writeln!(out, "- **为你推荐**: {}", picked.join(" · "));
     }
     match &entry.outcome {
         Outcome::Ok { brief, .. } => {

@@ -2,6 +2,8 @@
 //! brief, its failure or as still pending — the list items that could not be used, and the
 //! numbers of the run that last wrote it.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use paperbrief_core::{ArxivId, OutputMode, PaperRef, Period, ReportDate, SkippedItem, SourceKind};
 use paperbrief_core::{Brief, Cut, Fallback};
@@ -9,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::failure::Failure;
 use crate::overview::OverviewBlock;
+use crate::relevance::Relevance;
 
 /// The JSON schema version of [`DailyReport`]. Version 2 added pending entries, skipped list
 /// items and transient fallbacks; version-1 files still read.
@@ -156,6 +159,9 @@ pub struct Entry {
     /// A Chinese title, when the overview gave one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title_zh: Option<String>,
+    /// Its relevance to each `[[interests]]` profile, by profile name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub relevance: BTreeMap<String, Relevance>,
 }
 
 impl Entry {
@@ -172,6 +178,7 @@ impl Entry {
             outcome: Outcome::Pending,
             tags: Vec::new(),
             title_zh: None,
+            relevance: BTreeMap::new(),
         }
     }
 }

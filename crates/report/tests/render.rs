@@ -76,6 +76,7 @@ fn report() -> DailyReport {
             outcome: grounded,
             tags: Vec::new(),
             title_zh: None,
+            relevance: Default::default(),
         },
         Entry {
             paper: odd,
@@ -88,6 +89,7 @@ fn report() -> DailyReport {
             outcome: ok(BRIEF),
             tags: Vec::new(),
             title_zh: None,
+            relevance: Default::default(),
         },
         Entry {
             paper: paper(3, 10),
@@ -103,6 +105,7 @@ fn report() -> DailyReport {
             )),
             tags: Vec::new(),
             title_zh: None,
+            relevance: Default::default(),
         },
         Entry::pending(paper(4, 5)),
     ];

@@ -49,6 +49,7 @@ fn day(date: ReportDate, briefs: &[(String, Brief)]) -> DailyReport {
             },
             tags: Vec::new(),
             title_zh: None,
+            relevance: Default::default(),
         });
     }
     r.recount();

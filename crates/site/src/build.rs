@@ -79,8 +79,12 @@ impl Site {
                     .any(|k| *k == key || neighbours(&keys, *k).contains(&key))
             });
             if wanted {
-                let html = self.page(report, &keys)?;
+                let html = self.page(report, &keys, None)?;
                 self.put(&page_name(key), html.as_bytes(), &mut summary)?;
+                for profile in profiles(report) {
+                    let html = self.page(report, &keys, Some(&profile))?;
+                    self.put(&profile_page(key, &profile), html.as_bytes(), &mut summary)?;
+                }
             }
         }
         let index = self.index(&reports)?;
@@ -112,7 +116,14 @@ impl Site {
         template.render(ctx).map_err(|e| template_error(name, &e))
     }
 
-    fn page(&self, report: &DailyReport, keys: &[ReportKey]) -> Result<String, SiteError> {
+    /// A day's (or digest's) page; with `profile`, that profile's page: its papers best first,
+    /// the others dimmed.
+    fn page(
+        &self,
+        report: &DailyReport,
+        keys: &[ReportKey],
+        profile: Option<&str>,
+    ) -> Result<String, SiteError> {
         let key = key_of(report);
         let (prev, next) = around(keys, key);
         let (heading, summary) = heading(report);
@@ -122,14 +133,19 @@ impl Site {
                 label: label(k),
             })
         };
-        let articles: Vec<ArticleView> = report
-            .entries
-            .iter()
+        let mut entries: Vec<&paperbrief_report::Entry> = report.entries.iter().collect();
+        if let Some(p) = profile {
+            let score = |e: &paperbrief_report::Entry| e.relevance.get(p).map_or(0.0, |r| r.score);
+            entries.sort_by(|a, b| score(b).total_cmp(&score(a)));
+        }
+        let articles: Vec<ArticleView> = entries
+            .into_iter()
             .map(|e| {
                 let theme = crate::overview::theme_of(report, e.paper.id.base());
-                ArticleView::of(e, report.period.is_some(), theme)
+                ArticleView::of(e, report.period.is_some(), theme, profile)
             })
             .collect();
+        let switch = switch(report, key_of(report), profile);
         let overview = crate::overview::OverviewView::of(report);
         let ctx = context! {
             ..self.base(),
@@ -137,7 +153,7 @@ impl Site {
                 heading, summary,
                 source_url => report.source_url.clone(),
                 prev => nav(prev), next => nav(next),
-                articles, overview,
+                articles, overview, profiles => switch,
                 skipped => report.skipped.clone(),
             }
         };
@@ -240,4 +256,35 @@ fn label(key: ReportKey) -> String {
         ReportKey::Day(d) => d.to_string(),
         ReportKey::Digest(p) => p.to_string(),
     }
+}
+
+/// The reader profiles a report was scored for.
+fn profiles(report: &DailyReport) -> Vec<String> {
+    let names: std::collections::BTreeSet<&String> = report
+        .entries
+        .iter()
+        .flat_map(|e| e.relevance.keys())
+        .collect();
+    names.into_iter().cloned().collect()
+}
+
+/// A profile's page of a day: `2026-02-10.p-efficiency.html` (profile names are checked to be
+/// letters, digits, `-` and `_`).
+fn profile_page(key: ReportKey, profile: &str) -> String {
+    let name = page_name(key);
+    format!("{}.p-{profile}.html", name.trim_end_matches(".html"))
+}
+
+/// The profile switch of a page: 全部 and each profile, the current one marked.
+fn switch(report: &DailyReport, key: ReportKey, current: Option<&str>) -> Vec<Value> {
+    let names = profiles(report);
+    if names.is_empty() {
+        return Vec::new();
+    }
+    let mut out =
+        vec![context! { label => "全部", href => page_name(key), current => current.is_none() }];
+    out.extend(names.iter().map(|n| {
+        context! { label => n.clone(), href => profile_page(key, n), current => current == Some(n.as_str()) }
+    }));
+    out
 }

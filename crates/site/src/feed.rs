@@ -61,7 +61,7 @@ fn paper_entries(report: &DailyReport, settings: &SiteSettings) -> Vec<Entry> {
         .iter()
         .filter(|e| matches!(e.outcome, Outcome::Ok { .. }))
         .map(|e| {
-            let view = ArticleView::of(e, false, None);
+            let view = ArticleView::of(e, false, None, None);
             let mut entry = Entry::default();
             entry.set_id(format!("urn:paperbrief:{}:{}", report.date, view.id));
             entry.set_title(Text::plain(e.paper.title.clone()));

@@ -54,6 +54,11 @@ pub(crate) struct ArticleView {
     theme: Option<usize>,
     /// In a digest: the day whose list carried the paper, linked to it there.
     listed: Option<Link>,
+    /// On a profile's page: the badge of a pick (`⭐ 0.86 · 匹配 KV cache`); on the day's page: the
+    /// profiles it is a pick of.
+    pick: Option<String>,
+    /// On a profile's page: not a pick (shown dimmed).
+    dim: bool,
     links: Vec<Link>,
     source: String,
     degraded: bool,
@@ -67,7 +72,12 @@ pub(crate) struct ArticleView {
 impl ArticleView {
     /// The view of `entry`; `in_digest` adds the day whose list carried it; `theme` is the
     /// overview's theme it belongs to.
-    pub(crate) fn of(entry: &Entry, in_digest: bool, theme: Option<usize>) -> Self {
+    pub(crate) fn of(
+        entry: &Entry,
+        in_digest: bool,
+        theme: Option<usize>,
+        profile: Option<&str>,
+    ) -> Self {
         let p = &entry.paper;
         let (status, sections, reason) = match &entry.outcome {
             Outcome::Ok { brief, .. } => ("ok", sections(brief), String::new()),
@@ -79,6 +89,8 @@ impl ArticleView {
             title: p.title.clone(),
             upvotes: p.upvotes,
             title_zh: entry.title_zh.clone(),
+            pick: pick(entry, profile),
+            dim: profile.is_some_and(|p| !entry.relevance.get(p).is_some_and(|r| r.for_you)),
             tags: entry.tags.clone(),
             data_tags: entry.tags.join("|"),
             theme,
@@ -96,6 +108,27 @@ impl ArticleView {
             sections,
             reason,
             abstract_text: p.abstract_text.clone(),
+        }
+    }
+}
+
+/// The pick badge of an article: on a profile's page its score and reason, on the day's page
+/// the profiles it is a pick of.
+fn pick(entry: &Entry, profile: Option<&str>) -> Option<String> {
+    match profile {
+        Some(p) => entry
+            .relevance
+            .get(p)
+            .filter(|r| r.for_you)
+            .map(|r| format!("⭐ {:.2} · {}", r.score, r.reason())),
+        None => {
+            let names: Vec<&str> = entry
+                .relevance
+                .iter()
+                .filter(|(_, r)| r.for_you)
+                .map(|(n, _)| n.as_str())
+                .collect();
+            (!names.is_empty()).then(|| format!("⭐ {}", names.join(" · ")))
         }
     }
 }

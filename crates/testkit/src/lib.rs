@@ -6,6 +6,7 @@
 //! request is logged with its timing, so tests can prove concurrency and rate limits.
 
 pub mod batch;
+mod embed;
 mod llm;
 pub mod reports;
 mod rss;
@@ -17,6 +18,7 @@ use serde_json::json;
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+pub use embed::{DIMENSIONS, EmbeddingsLog, bag_of_words, embeddings_endpoint};
 pub use llm::{Behaviour, FakeLlm, LoggedRequest, OVERVIEW, Script, good_answer, good_overview};
 pub use rss::peak_rss;
 

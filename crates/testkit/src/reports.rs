@@ -53,6 +53,7 @@ pub fn busy_day(date: &str, papers: u32) -> DailyReport {
             },
             tags: Vec::new(),
             title_zh: None,
+            relevance: Default::default(),
         });
     }
     r.recount();

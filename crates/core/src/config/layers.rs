@@ -301,10 +301,18 @@ fn merge(into: &mut Table, layer: Table) {
 }
 
 fn did_you_mean<S: AsRef<str>>(given: &str, candidates: &[S]) -> String {
-    // `model` for `llm.model`: a key given without its section.
+    // `model` for `llm.model`: a key given without its section (every section that has it,
+    // the LLM's first: it is the one people mean most).
     let suffix = format!(".{given}");
-    if let Some(c) = candidates.iter().find(|c| c.as_ref().ends_with(&suffix)) {
-        return format!(" (did you mean `{}`?)", c.as_ref());
+    let mut sections: Vec<&str> = candidates
+        .iter()
+        .map(AsRef::as_ref)
+        .filter(|c| c.ends_with(&suffix))
+        .collect();
+    sections.sort_by_key(|c| (!c.starts_with("llm."), *c));
+    if !sections.is_empty() {
+        let named: Vec<String> = sections.iter().map(|c| format!("`{c}`")).collect();
+        return format!(" (did you mean {}?)", named.join(" or "));
     }
     let best = candidates
         .iter()

@@ -14,9 +14,11 @@ use toml::Table;
 use crate::error::CoreError;
 use crate::http_url::HttpUrl;
 
+mod interests;
 mod notify;
 mod sentinel;
 
+pub use interests::{EmbeddingsConfig, Profile, ZoteroSource};
 pub use notify::{
     ChannelKind, Common, EmailChannel, EnvVar, EnvVarError, Hook, NotifyChannel, SignedHook,
     TelegramBot,
@@ -31,6 +33,10 @@ pub const DEFAULT_TOML: &str = include_str!("../../../../config/default.toml");
 pub struct Config {
     /// Channels each finished day is pushed to.
     pub notify: Vec<NotifyChannel>,
+    /// Reader profiles.
+    pub interests: Vec<Profile>,
+    /// The embeddings endpoint profiles score with.
+    pub embeddings: EmbeddingsConfig,
     /// Upstream sources: HF and arXiv.
     pub sources: SourcesConfig,
     /// The on-disk cache of fetched pages.
@@ -249,7 +255,8 @@ impl Config {
         let problem = self
             .problem()
             .map(|(key, message)| (key.to_owned(), message))
-            .or_else(|| self.notify_problem());
+            .or_else(|| self.notify_problem())
+            .or_else(|| interests::problem(&self.interests, &self.notify));
         problem.map_or(Ok(()), |(key, message)| {
             Err(CoreError::InvalidValue {
                 key,

@@ -80,6 +80,8 @@ pub struct Common<'a> {
     pub name: Option<&'a str>,
     /// Papers listed in the message (email and webhook carry them all).
     pub top: NonZeroU32,
+    /// The profile whose "for you" papers it gets, if any.
+    pub profile: Option<&'a str>,
 }
 
 /// A webhook whose URL (with its token) is in an environment variable.
@@ -92,6 +94,9 @@ pub struct Hook {
     /// Papers listed in the message.
     #[serde(default = "ten")]
     pub top: NonZeroU32,
+    /// A `[[interests]]` profile: the channel gets only its "for you" papers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
     /// The variable holding the webhook URL.
     pub url_env: EnvVar,
 }
@@ -106,6 +111,9 @@ pub struct SignedHook {
     /// Papers listed in the message.
     #[serde(default = "ten")]
     pub top: NonZeroU32,
+    /// A `[[interests]]` profile: the channel gets only its "for you" papers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
     /// The variable holding the webhook URL.
     pub url_env: EnvVar,
     /// The variable holding the signing secret, when the bot has signing turned on.
@@ -123,6 +131,9 @@ pub struct TelegramBot {
     /// Papers listed in the message.
     #[serde(default = "ten")]
     pub top: NonZeroU32,
+    /// A `[[interests]]` profile: the channel gets only its "for you" papers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
     /// The variable holding the bot token.
     pub token_env: EnvVar,
     /// The chat to post in.
@@ -142,6 +153,9 @@ pub struct EmailChannel {
     /// Papers listed in the message (the email carries them all).
     #[serde(default = "ten")]
     pub top: NonZeroU32,
+    /// A `[[interests]]` profile: the channel gets only its "for you" papers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
     /// The variable holding the SMTP URL (`smtp://user:pass@host:587`).
     pub smtp_url_env: EnvVar,
     /// The sender.
@@ -172,17 +186,18 @@ impl NotifyChannel {
 
     /// The keys every channel has.
     pub fn common(&self) -> Common<'_> {
-        let (name, top) = match self {
-            Self::Feishu(c) | Self::Dingtalk(c) => (&c.name, c.top),
+        let (name, top, profile) = match self {
+            Self::Feishu(c) | Self::Dingtalk(c) => (&c.name, c.top, &c.profile),
             Self::Wecom(c) | Self::Slack(c) | Self::Discord(c) | Self::Webhook(c) => {
-                (&c.name, c.top)
+                (&c.name, c.top, &c.profile)
             }
-            Self::Telegram(c) => (&c.name, c.top),
-            Self::Email(c) => (&c.name, c.top),
+            Self::Telegram(c) => (&c.name, c.top, &c.profile),
+            Self::Email(c) => (&c.name, c.top, &c.profile),
         };
         Common {
             name: name.as_deref(),
             top,
+            profile: profile.as_deref(),
         }
     }
 

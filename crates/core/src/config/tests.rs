@@ -251,7 +251,10 @@ fn every_unknown_key_of_a_file_is_named_and_a_bare_key_finds_its_section() {
         .set("model", "x", "--set model=x")
         .unwrap_err()
         .to_string();
-    assert!(e.contains("did you mean `llm.model`?"), "{e}");
+    assert!(
+        e.contains("did you mean `llm.model` or `embeddings.model`?"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -286,7 +289,7 @@ fn notify_channels_are_read_checked_and_printed_back() {
         ),
         (
             "[[notify]]\nkind = \"slack\"\nurl_env = \"A\"\nsecret_env = \"B\"\n",
-            "unknown field `secret_env`, expected one of `name`, `top`, `url_env`",
+            "unknown field `secret_env`, expected one of `name`, `top`, `profile`, `url_env`",
         ),
         (
             "[[notify]]\nkind = \"email\"\nsmtp_url_env = \"S\"\nfrom = \"a@b.c\"\nto = []\n",

@@ -119,7 +119,16 @@ pub async fn import(
         _ => None,
     };
     let previous = day.previous().and_then(|p| p.overview.as_ref());
-    crate::overview::refresh(services, summarizer.as_ref(), &mut report, previous, false).await;
+    let interests = crate::interests::Interests::setup(services).await?;
+    let summarizer = summarizer.as_ref();
+    crate::annotate::annotate(
+        services,
+        interests.as_ref(),
+        summarizer,
+        &mut report,
+        previous,
+    )
+    .await;
     day.keep_time_if_unchanged(&mut report);
     let (files, published) = write_and_publish(services, &report).await?;
     Ok(Imported {
