@@ -235,7 +235,11 @@ pub fn arxiv_in(value: &str) -> Option<ArxivId> {
     {
         return ArxivId::parse(rest.split_whitespace().next().unwrap_or_default()).ok();
     }
-    ArxivId::from_user(v).ok()
+    let bare = match v.get(..6) {
+        Some(p) if p.eq_ignore_ascii_case("arxiv:") => v[6..].trim(),
+        _ => v,
+    };
+    ArxivId::from_user(bare).ok()
 }
 
 /// Braces, TeX line breaks and runs of whitespace out.

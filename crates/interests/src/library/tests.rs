@@ -85,3 +85,17 @@ fn a_file_that_does_not_parse_is_named_with_its_line() {
         .to_string();
     assert!(e.contains("missing.bib"), "{e}");
 }
+
+#[test]
+fn arxiv_ids_are_found_in_the_forms_exports_write() {
+    for (value, want) in [
+        ("arXiv: 2205.14135", "2205.14135"),
+        ("arXiv:2205.14135v2", "2205.14135v2"),
+        ("10.48550/arXiv.2211.17192", "2211.17192"),
+        ("https://doi.org/10.48550/ARXIV.2211.17192", "2211.17192"),
+        ("http://arxiv.org/abs/2312.00752", "2312.00752"),
+    ] {
+        assert_eq!(arxiv_in(value).unwrap().to_string(), want, "{value}");
+    }
+    assert!(arxiv_in("10.1145/3600006.3613165").is_none());
+}
