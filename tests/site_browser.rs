@@ -154,6 +154,12 @@ async fn built_site() -> (StandIn, Dirs, std::path::PathBuf) {
     )
     .await;
     let d = dirs();
+    // A reader profile whose one keyword is paper 4's title: its page puts that paper first.
+    std::fs::write(
+        d.home.join("paperbrief.toml"),
+        "[[interests]]\nname = \"routing\"\nkeywords = [\"Sparse Mixture Routing\"]\n",
+    )
+    .unwrap();
     let site = d.home.join("site");
     let env = [
         ("PAPERBRIEF_SITE_DIR", site.to_str().unwrap()),
@@ -162,7 +168,7 @@ async fn built_site() -> (StandIn, Dirs, std::path::PathBuf) {
     let out = paperbrief_run(&stand, &d, &env, &["run", "--date", DATE]).await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("site: 3 files updated"),
+        stderr(&out).contains("site: 4 files updated"),
         "{}",
         stderr(&out)
     );
@@ -179,7 +185,7 @@ async fn built_site() -> (StandIn, Dirs, std::path::PathBuf) {
     // A rerun that changes nothing rewrites no page.
     let again = paperbrief_run(&stand, &d, &env, &["run", "--date", DATE]).await;
     assert!(
-        stderr(&again).contains("site: 0 files updated, 3 unchanged"),
+        stderr(&again).contains("site: 0 files updated, 4 unchanged"),
         "{}",
         stderr(&again)
     );
@@ -312,6 +318,29 @@ async fn the_day_page_works_in_a_real_browser() {
         0,
         "the model's title and summary are text"
     );
+    // The profile switch: a plain link to the profile's page, its pick first, the rest dimmed.
+    assert_eq!(count(&client, ".profiles a").await, 2, "全部 and routing");
+    client
+        .find(Locator::LinkText("routing"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let order = client
+        .execute("return [...document.querySelectorAll('article')].map(a => a.id + (a.classList.contains('dim') ? '-dim' : ''))", vec![])
+        .await
+        .unwrap();
+    assert_eq!(order[0], "2602.00004", "{order}");
+    assert!(
+        order.as_array().unwrap()[1..]
+            .iter()
+            .all(|x| x.as_str().unwrap().ends_with("-dim")),
+        "{order}"
+    );
+    assert_eq!(count(&client, ".profiles a.on").await, 1);
+    assert_eq!(count(&client, "article[id='2602.00004'] .badge.pick").await, 1);
+    client.back().await.unwrap();
     let problems = client
         .execute("return window.__problems", vec![])
         .await
