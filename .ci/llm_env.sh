@@ -36,9 +36,10 @@ llm_free_port() {
   "$LLM_DIR/venv/bin/python" -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"
 }
 
-# llm_start PORT N_CTX N_PARALLEL LOG: start a server and wait for /health (60 s at most).
+# llm_start PORT N_CTX N_PARALLEL LOG [embedding]: start a server (an embeddings one with
+# `embedding`) and wait for /health (60 s at most).
 llm_start() {
-  $LLM_LAUNCHER "$1" "$2" "$3" smollm2 > "$4" 2>&1 &
+  $LLM_LAUNCHER "$1" "$2" "$3" smollm2 ${5:-} > "$4" 2>&1 &
   local pid=$!
   LLM_PIDS+=("$pid")
   for _ in $(seq 1 120); do

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Start llama.cpp's OpenAI-compatible server (embedded in the xllamacpp wheel) on 127.0.0.1.
 
-usage: llm_server.py MODEL.gguf PORT [N_CTX] [N_PARALLEL] [ALIAS]
+usage: llm_server.py MODEL.gguf PORT [N_CTX] [N_PARALLEL] [ALIAS] [embedding]
+
+With `embedding` last, the server answers /v1/embeddings (mean pooling) instead of chat.
 
 Used by .ci/run for the real-server end-to-end tests. Offline: it never downloads anything.
 Stops on SIGTERM or SIGINT.
@@ -26,6 +28,9 @@ def main() -> None:
     if len(sys.argv) > 5:
         params.model_alias = {sys.argv[5]}
     params.offline = True
+    if len(sys.argv) > 6 and sys.argv[6] == "embedding":
+        params.embedding = True
+        params.pooling_type = xlc.llama_pooling_type.LLAMA_POOLING_TYPE_MEAN
     # Every slot sees the whole context (otherwise each gets n_ctx / n_parallel).
     params.kv_unified = True
     params.cpuparams.n_threads = 2

@@ -11,8 +11,11 @@ PORT=$(llm_free_port)
 llm_start "$PORT" 8192 4 "$LLM_DIR/server.log"
 SMALL_PORT=$(llm_free_port)
 llm_start "$SMALL_PORT" 2048 1 "$LLM_DIR/server-small.log"
+EMBED_PORT=$(llm_free_port)
+llm_start "$EMBED_PORT" 2048 1 "$LLM_DIR/server-embed.log" embedding
 export LLM_E2E_BASE_URL="http://127.0.0.1:$PORT/v1"
 export LLM_E2E_SMALL_BASE_URL="http://127.0.0.1:$SMALL_PORT/v1"
+export LLM_E2E_EMBED_BASE_URL="http://127.0.0.1:$EMBED_PORT/v1"
 export LLM_E2E_MODEL=smollm2
 export LLM_E2E_LAUNCHER="$LLM_LAUNCHER"
 cargo test --test real_server -- --include-ignored "$@"

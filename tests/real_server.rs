@@ -409,3 +409,90 @@ async fn two_real_servers_share_a_run_at_the_smaller_context() {
         assert!(e["status"] == "ok" || e["stage"] == "answer", "{e}\n{err}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the real LLM servers .ci/real_server_tests.sh starts: run with --include-ignored"]
+async fn a_profile_built_from_three_abstracts_ranks_those_three_first_with_real_embeddings() {
+    let (embed, model) = (env("LLM_E2E_EMBED_BASE_URL"), env("LLM_E2E_MODEL"));
+    let titles = [
+        "Speculative Decoding for Fast LLM Inference",
+        "Diffusion Models for Long Video Generation",
+        "KV Cache Quantization at Scale",
+        "Robot Grasping with Tactile Sensors",
+        "Protein Structure Prediction with Transformers",
+        "Graph Networks for Molecular Property Prediction",
+        "Multilingual Speech Recognition at Low Resource",
+        "Reward Models for Aligning Chat Assistants",
+    ];
+    let day: Vec<FakePaper> = titles
+        .iter()
+        .enumerate()
+        .map(|(i, t)| FakePaper {
+            title: (*t).to_owned(),
+            ..FakePaper::numbered(i as u32 + 1, 50 - i as i64)
+        })
+        .collect();
+    // Only the embeddings are real. The day is listed but not briefed (`--limit 0`), so each
+    // paper is embedded by its title and abstract, as the library items are: the stand-in's
+    // briefs, one boilerplate sentence for every paper, would only blur a 135M model's vectors.
+    let stand = StandIn::start(
+        DATE,
+        &day,
+        FakeLlm::new(Script::default(), Duration::ZERO),
+        "m",
+        32_768,
+    )
+    .await;
+    let home = tempfile::tempdir().unwrap();
+    let picked = [2usize, 4, 6];
+    let library: Vec<serde_json::Value> = picked
+        .iter()
+        .map(|&i| serde_json::json!({"title": titles[i], "abstract": format!("Abstract of {}.", titles[i])}))
+        .collect();
+    std::fs::write(
+        home.path().join("lib.json"),
+        serde_json::to_string(&library).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        home.path().join("paperbrief.toml"),
+        "[[interests]]\nname = \"mine\"\nlibrary = \"lib.json\"\nmax_for_you = 3\n",
+    )
+    .unwrap();
+    let mut vars = stand.env(&home.path().join("cache"), &home.path().join("reports"));
+    vars.extend([
+        ("PAPERBRIEF_EMBEDDINGS_BASE_URL", embed.clone()),
+        ("PAPERBRIEF_EMBEDDINGS_MODEL", model.clone()),
+        ("PAPERBRIEF_EMBEDDINGS_BATCH", "4".to_owned()),
+    ]);
+    let mut cmd = paperbrief(home.path(), &pairs(&vars));
+    cmd.args(["run", "--date", DATE, "--limit", "0"]);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut cmd = paperbrief(home.path(), &pairs(&vars));
+    cmd.args(["rank", "--date", DATE, "--json"]);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let ranked: Vec<serde_json::Value> = serde_json::from_str(&stdout(&out)).unwrap();
+    eprintln!(
+        "real-embedding ranking:\n{}",
+        serde_json::to_string_pretty(&ranked).unwrap()
+    );
+    let mut top: Vec<&str> = ranked[..3]
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    top.sort_unstable();
+    assert_eq!(
+        top,
+        ["2602.00003", "2602.00005", "2602.00007"],
+        "{ranked:?}"
+    );
+    assert!(ranked[..3].iter().all(|r| r["for_you"] == true));
+    for r in &ranked[..3] {
+        let id = r["id"].as_str().unwrap();
+        let n: usize = id[id.len() - 1..].parse().unwrap();
+        let nearest = r["nearest"]["title"].as_str().unwrap();
+        assert_eq!(nearest, titles[n - 1], "each is nearest to itself: {r}");
+    }
+}

@@ -339,7 +339,10 @@ async fn the_day_page_works_in_a_real_browser() {
         "{order}"
     );
     assert_eq!(count(&client, ".profiles a.on").await, 1);
-    assert_eq!(count(&client, "article[id='2602.00004'] .badge.pick").await, 1);
+    assert_eq!(
+        count(&client, "article[id='2602.00004'] .badge.pick").await,
+        1
+    );
     client.back().await.unwrap();
     let problems = client
         .execute("return window.__problems", vec![])

@@ -52,7 +52,7 @@ pub struct Vectors {
 
 /// Weight of the calibrated similarity when embeddings are there; the rest is lexical.
 const SEMANTIC_WEIGHT: f64 = 0.75;
-/// Library items averaged for a paper's similarity to the library.
+/// Library items whose mean adds to the nearest one's similarity.
 const NEAREST_ITEMS: usize = 3;
 
 /// Each paper's relevance to `profile`, in the papers' order.
@@ -149,19 +149,20 @@ fn normalize_name(name: &str) -> String {
         .to_lowercase()
 }
 
-/// Each paper's raw similarity: the better of its mean cosine to its nearest library items and
-/// its best cosine to a keyword.
+/// Each paper's raw similarity: the better of its similarity to the library (mostly its
+/// nearest item) and its best cosine to a keyword.
 fn raw_similarities(v: &Vectors) -> Vec<f64> {
     v.papers
         .iter()
         .map(|p| {
             let mut lib: Vec<f64> = v.library.iter().map(|l| cosine(p, l)).collect();
             lib.sort_by(|a, b| b.total_cmp(a));
+            // The nearest item decides; a few more near ones (a topic the reader collects) add a
+            // little. A mean alone would blur a small library into one average.
             let top = &lib[..lib.len().min(NEAREST_ITEMS)];
-            let lib_score = if top.is_empty() {
-                f64::MIN
-            } else {
-                top.iter().sum::<f64>() / top.len() as f64
+            let lib_score = match top.first() {
+                None => f64::MIN,
+                Some(best) => 0.8 * best + 0.2 * top.iter().sum::<f64>() / top.len() as f64,
             };
             let kw = v
                 .keywords
