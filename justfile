@@ -40,6 +40,7 @@ bench:
     cargo bench -p paperbrief-prompt --bench prompt
     cargo bench --bench day
     cargo bench --bench endpoints
+    cargo bench --bench interests
     cargo bench -p paperbrief-site --bench site
     cargo bench -p paperbrief-notify --bench payloads
     benches/real_server.sh
