@@ -185,14 +185,6 @@ impl Day {
         report.recount();
         report
     }
-
-    /// Nothing new (entries, items, overview): the report keeps the time its content last
-    /// changed, which feeds rely on. Called once the report is complete.
-    pub(crate) fn keep_time_if_unchanged(&self, report: &mut DailyReport) {
-        if let Some(previous) = self.previous.as_ref().filter(|p| p.same_content(report)) {
-            report.generated_at = previous.generated_at;
-        }
-    }
 }
 
 /// A day ready for work: its list, the papers chosen to work on (by position) and the abstracts
@@ -277,6 +269,22 @@ async fn previous_report(reports: &ReportPaths, date: ReportDate) -> Option<Dail
             None
         }
     }
+}
+
+/// The report of `date` as written, for the commands that work on one (`rank`, `overview`): an
+/// error naming the fix when there is none.
+pub(crate) async fn read_day(
+    services: &Services,
+    date: ReportDate,
+) -> Result<DailyReport, OrchestratorError> {
+    let reports = services.reports().clone();
+    tokio::task::spawn_blocking(move || reports.read_day(date))
+        .await
+        .map_err(|e| OrchestratorError::Store {
+            path: std::path::PathBuf::from("reports"),
+            source: std::io::Error::other(e),
+        })??
+        .ok_or(OrchestratorError::NoReport { date })
 }
 
 /// Writes the report's JSON and Markdown, atomically, off the async workers.

@@ -96,19 +96,8 @@ pub async fn digest(
     report.recount();
     let previous = previous_digest(services, opts.period).await;
     let summarizer = worker.summarizer.as_ref();
-    let earlier = previous.as_ref().and_then(|p| p.overview.as_ref());
-    crate::annotate::annotate(
-        services,
-        interests.as_ref(),
-        summarizer,
-        &mut report,
-        earlier,
-    )
-    .await;
-    // A rerun that changes nothing keeps the time the digest last changed.
-    if let Some(previous) = previous.filter(|p| p.same_content(&report)) {
-        report.generated_at = previous.generated_at;
-    }
+    let (interests, previous) = (interests.as_ref(), previous.as_ref());
+    crate::annotate::annotate(services, interests, summarizer, &mut report, previous).await;
     let (files, published) = write_and_publish(services, &report).await?;
     Ok(Digest {
         report,

@@ -55,14 +55,7 @@ pub async fn rank(
             })?,
         None => interests.loaded()[0].profile.name.clone(),
     };
-    let reports = services.reports().clone();
-    let mut report = tokio::task::spawn_blocking(move || reports.read_day(date))
-        .await
-        .map_err(|e| OrchestratorError::Store {
-            path: std::path::PathBuf::from("reports"),
-            source: std::io::Error::other(e),
-        })??
-        .ok_or(OrchestratorError::NoReport { date })?;
+    let mut report = crate::day::read_day(services, date).await?;
     interests.apply(&mut report).await;
     let mut ranked: Vec<Ranked> = report
         .entries

@@ -92,19 +92,15 @@ pub async fn regenerate(
     report.stats = meter.finish(services, &[(entry.clone(), false)]);
     report.recount();
     let before = day.as_ref().and_then(Day::previous);
-    let previous = before.and_then(|p| p.overview.as_ref());
     let summarizer = worker.summarizer.as_ref();
     crate::annotate::annotate(
         services,
         interests.as_ref(),
         summarizer,
         &mut report,
-        previous,
+        before,
     )
     .await;
-    if before.is_some_and(|b| !b.same_content(&report)) {
-        report.generated_at = Some(chrono::Utc::now());
-    }
     let entry = report.entries[index].clone();
     let (files, published) = write_and_publish(services, &report).await?;
     Ok(Regenerated::Spliced {
@@ -145,14 +141,7 @@ pub async fn remake(
     date: ReportDate,
     force: bool,
 ) -> Result<(paperbrief_report::DailyReport, Published, bool), OrchestratorError> {
-    let reports = services.reports().clone();
-    let before = tokio::task::spawn_blocking(move || reports.read_day(date))
-        .await
-        .map_err(|e| OrchestratorError::Store {
-            path: std::path::PathBuf::from("reports"),
-            source: std::io::Error::other(e),
-        })??
-        .ok_or(OrchestratorError::NoReport { date })?;
+    let before = crate::day::read_day(services, date).await?;
     let summarizer = services.summarizer(services.setup_model().await?);
     let mut report = before.clone();
     let asked = crate::overview::refresh(

@@ -125,17 +125,15 @@ pub async fn run(
         .collect();
     done.extend(others);
     let mut report = day.report(|p| done.remove(p.id.base()), stats);
-    let previous = day.previous().and_then(|p| p.overview.as_ref());
     let summarizer = worker.summarizer.as_ref();
     crate::annotate::annotate(
         services,
         interests.as_ref(),
         summarizer,
         &mut report,
-        previous,
+        day.previous(),
     )
     .await;
-    day.keep_time_if_unchanged(&mut report);
     let (files, published) = write_and_publish(services, &report).await?;
     Ok(RunResult::Written(Box::new(Written {
         report,

@@ -84,12 +84,7 @@ impl Profile {
     /// What this profile has wrong, as (key, what is wrong).
     pub(super) fn problem(&self) -> Option<(&'static str, String)> {
         let name = &self.name;
-        let valid = !name.is_empty()
-            && name.len() <= 32
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        if !valid {
+        if !super::is_name(name, 32) {
             return Some((
                 "name",
                 format!("`{name}` must be 1 to 32 letters, digits, `-` or `_`"),

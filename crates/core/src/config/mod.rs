@@ -346,6 +346,16 @@ impl Config {
     }
 }
 
+/// Whether `name` is 1 to `max` letters, digits, `-` or `_` (names that become file names and
+/// flags: channels, profiles).
+fn is_name(name: &str, max: usize) -> bool {
+    !name.is_empty()
+        && name.len() <= max
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 mod layers;
 
 pub use layers::ConfigBuilder;

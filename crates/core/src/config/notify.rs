@@ -231,12 +231,7 @@ impl NotifyChannel {
     /// What this channel has wrong that its type cannot say, as (key, what is wrong).
     pub(super) fn problem(&self) -> Option<(&'static str, String)> {
         let name = self.label();
-        let valid = !name.is_empty()
-            && name.len() <= 64
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        if !valid {
+        if !super::is_name(name, 64) {
             return Some((
                 "name",
                 format!("`{name}` must be 1 to 64 letters, digits, `-` or `_`"),

@@ -118,7 +118,6 @@ pub async fn import(
         Ok(ModelChoice::Ready(setup)) => Some(services.summarizer(setup)),
         _ => None,
     };
-    let previous = day.previous().and_then(|p| p.overview.as_ref());
     let interests = crate::interests::Interests::setup(services).await?;
     let summarizer = summarizer.as_ref();
     crate::annotate::annotate(
@@ -126,10 +125,9 @@ pub async fn import(
         interests.as_ref(),
         summarizer,
         &mut report,
-        previous,
+        day.previous(),
     )
     .await;
-    day.keep_time_if_unchanged(&mut report);
     let (files, published) = write_and_publish(services, &report).await?;
     Ok(Imported {
         accepted,
