@@ -41,6 +41,7 @@ fn papers() -> Vec<FakePaper> {
                 html: true,
                 html_failures: 0,
                 extra_paragraphs: 40,
+                affiliation: None,
             })
             .collect();
     }

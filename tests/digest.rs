@@ -84,7 +84,7 @@ async fn a_week_shows_its_top_papers_and_summarises_only_those() {
     assert_eq!(json["entries"][0]["paper"]["list_date"], "2026-02-11");
     assert_eq!(json["entries"][2]["paper"]["list_date"], DATE);
     assert!(
-        md.contains("## 📄 Paper Number 2\n\n*中文标题 2602.00002*\n\n- **链接**: [Hugging Face](https://huggingface.co/papers/2602.00002) · [arXiv](https://arxiv.org/abs/2602.00002) · [代码](https://github.com/example/2602.00002)\n- **热度**: ▲ 40\n- **收录于**: [2026-02-11](2026-02-11.md)\n"),
+        md.contains("## 📄 Paper Number 2\n\n*中文标题 2602.00002*\n\n- **链接**: [Hugging Face](https://huggingface.co/papers/2602.00002) · [arXiv](https://arxiv.org/abs/2602.00002) · [代码](https://github.com/example/2602.00002)\n- **作者**: Ada Lovelace\n- **热度**: ▲ 40\n- **收录于**: [2026-02-11](2026-02-11.md)\n"),
         "{md}"
     );
     assert!(

@@ -66,7 +66,7 @@ async fn a_transient_fallback_heals_on_the_next_run_and_nothing_else_is_redone()
     assert_eq!(json["stats"]["abstract_transient"], 1);
     let md = read(&d.out.join(format!("{DATE}.md")));
     assert!(
-        md.contains("- **链接**: [Hugging Face](https://huggingface.co/papers/2602.00004) · [arXiv](https://arxiv.org/abs/2602.00004) · [代码](https://github.com/example/2602.00004)\n- **热度**: ▲ 12\n- **阅读来源**: ArXiv Abs（HTML 暂时不可用）"),
+        md.contains("- **链接**: [Hugging Face](https://huggingface.co/papers/2602.00004) · [arXiv](https://arxiv.org/abs/2602.00004) · [代码](https://github.com/example/2602.00004)\n- **作者**: Ada Lovelace\n- **热度**: ▲ 12\n- **阅读来源**: ArXiv Abs（HTML 暂时不可用）"),
         "{md}"
     );
     assert!(

@@ -195,7 +195,7 @@ async fn faults_end_in_retries_repairs_or_marked_failures() {
         "{failed}"
     );
     let md = read(&d.out.join(format!("{DATE}.md")));
-    assert!(md.contains("## 📄 Paper Number 7\n\n- **链接**: [Hugging Face](https://huggingface.co/papers/2602.00007) · [arXiv](https://arxiv.org/abs/2602.00007) · [代码](https://github.com/example/2602.00007)\n- **热度**: ▲ 1\n- **阅读来源**: HTML\n- **状态**: ⚠️ 简报生成失败：模型未用中文作答\n"), "{md}");
+    assert!(md.contains("## 📄 Paper Number 7\n\n- **链接**: [Hugging Face](https://huggingface.co/papers/2602.00007) · [arXiv](https://arxiv.org/abs/2602.00007) · [代码](https://github.com/example/2602.00007)\n- **作者**: Ada Lovelace\n- **热度**: ▲ 1\n- **阅读来源**: HTML\n- **状态**: ⚠️ 简报生成失败：模型未用中文作答\n"), "{md}");
     // The technical detail stays in the JSON, and the requests and tokens the failure cost.
     assert_eq!(failed["reason_zh"], "模型未用中文作答");
     assert_eq!(failed["attempts"], 2);

@@ -23,6 +23,7 @@ struct Shown<'a> {
     fallback: Option<&'a str>,
     title: &'a str,
     authors: &'a [String],
+    affiliations: &'a [String],
     #[serde(rename = "abstract")]
     abstract_text: &'a str,
     sections: &'a [paperbrief_core::Section],
@@ -133,6 +134,7 @@ fn shown<'a>(
         fallback,
         title: &doc.title,
         authors: &doc.authors,
+        affiliations: &doc.affiliations,
         abstract_text: &doc.abstract_text,
         sections: &doc.sections,
         captions: &doc.captions,
@@ -154,6 +156,9 @@ fn render_text(s: &Shown<'_>) -> String {
         let _ = writeln!(out, "url: {url}");
     }
     let _ = writeln!(out, "authors: {}", s.authors.join(", "));
+    if !s.affiliations.is_empty() {
+        let _ = writeln!(out, "affiliations: {}", s.affiliations.join(" · "));
+    }
     let _ = writeln!(out, "\n## Abstract\n\n{}\n", s.abstract_text);
     for (i, sec) in s.sections.iter().enumerate() {
         let marks = "#".repeat(usize::from(sec.level) + 1);

@@ -30,6 +30,12 @@ pub struct PaperRef {
     /// When the paper was published on arXiv (ISO 8601), when given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published_at: Option<String>,
+    /// The organisation HF files the paper under (its `organization.fullname`), when it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    /// The code repository's stars, when HF knows them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub github_stars: Option<u64>,
     /// The day whose list this paper came from.
     pub list_date: ReportDate,
 }
@@ -48,6 +54,8 @@ impl PaperRef {
             project_page: None,
             published_at: None,
             list_date: ReportDate::today_utc(),
+            organization: None,
+            github_stars: None,
         }
     }
 
@@ -103,6 +111,8 @@ mod tests {
             project_page: None,
             published_at: None,
             list_date: ReportDate::parse("2026-02-10").unwrap(),
+            organization: None,
+            github_stars: None,
         }
     }
 

@@ -70,6 +70,9 @@ pub struct SourceDoc {
     pub title: String,
     /// Author names.
     pub authors: Vec<String>,
+    /// Affiliations as the page names them (cleaned, each once); empty when unknown.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub affiliations: Vec<String>,
     /// The abstract.
     #[serde(rename = "abstract")]
     pub abstract_text: String,

@@ -38,6 +38,18 @@ struct Paper {
     github_repo: Option<String>,
     #[serde(default)]
     project_page: Option<String>,
+    #[serde(default)]
+    github_stars: Option<u64>,
+    #[serde(default)]
+    organization: Option<Organization>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Organization {
+    #[serde(default)]
+    fullname: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -154,6 +166,11 @@ fn to_paper(date: ReportDate, item: Item) -> Result<PaperRef, paperbrief_core::C
         github_repo: non_empty(p.github_repo),
         project_page: non_empty(p.project_page),
         published_at: non_empty(p.published_at),
+        organization: p
+            .organization
+            .and_then(|o| non_empty(o.fullname).or_else(|| non_empty(o.name)))
+            .map(|o| normalize_ws(&o)),
+        github_stars: p.github_stars,
         list_date: date,
     })
 }

@@ -56,6 +56,9 @@ pub struct PaperLine {
     pub upvotes: i64,
     /// Its Chinese title, when the overview gave one.
     pub title_zh: Option<String>,
+    /// Who it is from (at most three affiliations), when the page or HF says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub affiliations: Option<String>,
     /// Its 一句话核心贡献 as plain text, when it has a brief.
     pub contribution: Option<String>,
     /// Why it is "for you", in a profile's message.
@@ -154,6 +157,9 @@ impl PaperLine {
             Some(zh) => format!("{zh}｜{text}"),
             None => text.to_owned(),
         };
+        if let Some(who) = &self.affiliations {
+            caption = format!("〔{who}〕{caption}");
+        }
         if let Some(reason) = &self.reason {
             caption.push_str(&format!("（⭐ {reason}）"));
         }
@@ -503,6 +509,15 @@ fn line(e: &Entry, site: Option<String>) -> PaperLine {
         title: e.paper.title.clone(),
         upvotes: e.paper.upvotes,
         title_zh: e.title_zh.clone(),
+        affiliations: {
+            let who: Vec<String> = e
+                .affiliations()
+                .into_iter()
+                .filter(|a| a != "等")
+                .take(3)
+                .collect();
+            (!who.is_empty()).then(|| who.join(" · "))
+        },
         contribution: match &e.outcome {
             Outcome::Ok { brief, .. } => Some(plain(brief.section(SectionName::Contribution))),
             _ => None,

@@ -203,11 +203,16 @@ async fn store_brief(store: &Store, key: BriefKey, info: &SourceInfo, summary: &
 
 /// What the report says was read.
 pub(crate) fn source_info(source: &StoredSource) -> SourceInfo {
-    SourceInfo {
-        kind: source.doc.kind,
-        url: source.doc.url.clone(),
-        id: source.doc.id.clone(),
-        fallback: source.fallback.clone(),
-        cuts: Vec::new(),
+    let doc = &source.doc;
+    let mut info = SourceInfo::new(
+        doc.kind,
+        doc.url.clone(),
+        doc.id.clone(),
+        source.fallback.clone(),
+    );
+    if doc.kind == paperbrief_core::SourceKind::Html {
+        info.authors.clone_from(&doc.authors);
     }
+    info.affiliations.clone_from(&doc.affiliations);
+    info
 }

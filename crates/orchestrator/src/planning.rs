@@ -119,6 +119,7 @@ pub(crate) async fn calibrate(llm: &LlmClient, planner: &Planner, setup: &mut Mo
         sections: Vec::new(),
         captions: Vec::new(),
         tables: Vec::new(),
+        affiliations: Vec::new(),
     };
     let Ok(prompt) = planner.plan(&empty, None, planner.budget(setup)).await else {
         return;

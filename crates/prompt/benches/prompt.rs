@@ -55,6 +55,7 @@ fn long_doc() -> SourceDoc {
             .collect(),
         captions: vec![],
         tables: vec![],
+        affiliations: Vec::new(),
     }
 }
 

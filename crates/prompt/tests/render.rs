@@ -57,6 +57,7 @@ fn short_doc() -> SourceDoc {
             caption: "Table 1: BLEU.".into(),
             text: "Model | BLEU\nTiny | 28.4".into(),
         }],
+        affiliations: Vec::new(),
     }
 }
 
@@ -71,6 +72,8 @@ fn paper_ref() -> PaperRef {
         project_page: None,
         published_at: None,
         list_date: ReportDate::parse("2026-02-10").unwrap(),
+        organization: None,
+        github_stars: None,
     }
 }
 

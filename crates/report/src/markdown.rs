@@ -144,12 +144,24 @@ fn entry_with(entry: &Entry, listed: Option<paperbrief_core::ReportDate>) -> Str
     if let Some(zh) = &entry.title_zh {
         let _ = write!(out, "*{}*\n\n", safe::inline_text(zh));
     }
-    let _ = write!(
-        out,
-        "- **链接**: {}\n- **热度**: ▲ {}\n",
-        links(p),
-        p.upvotes
-    );
+    let _ = writeln!(out, "- **链接**: {}", links(p));
+    let authors = entry.authors();
+    if !authors.is_empty() {
+        let _ = writeln!(
+            out,
+            "- **作者**: {}",
+            safe::inline_text(&people(authors, 3, "人"))
+        );
+    }
+    let affiliations = entry.affiliations();
+    if !affiliations.is_empty() {
+        let _ = writeln!(
+            out,
+            "- **机构**: {}",
+            safe::inline_text(&affiliations.join(" · "))
+        );
+    }
+    let _ = writeln!(out, "- **热度**: ▲ {}", p.upvotes);
     if let Some(day) = listed {
         let _ = writeln!(out, "- **收录于**: [{day}]({day}.md)");
     }
@@ -195,6 +207,16 @@ fn entry_with(entry: &Entry, listed: Option<paperbrief_core::ReportDate>) -> Str
     out
 }
 
+/// `A, B, C 等 12 人`: the first `shown` names, and how many in all when there are more.
+fn people(names: &[String], shown: usize, unit: &str) -> String {
+    let head = names[..names.len().min(shown)].join(", ");
+    if names.len() > shown {
+        format!("{head} 等 {} {unit}", names.len())
+    } else {
+        head
+    }
+}
+
 /// Named links: the HF page, the arXiv abstract page and — when HF knows them and they are
 /// `http(s)` — the code repository and the project page.
 fn links(p: &paperbrief_core::PaperRef) -> String {
@@ -206,6 +228,9 @@ fn links(p: &paperbrief_core::PaperRef) -> String {
     for (label, url) in [("代码", &p.github_repo), ("项目主页", &p.project_page)] {
         if let Some(url) = url.as_deref().and_then(safe::http_url) {
             let _ = write!(out, " · [{label}]({url})");
+            if let (Some(stars), "代码") = (p.github_stars, label) {
+                let _ = write!(out, "（★ {stars}）");
+            }
         }
     }
     out

@@ -165,6 +165,31 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// The authors: as the page read names them, else as HF lists them.
+    pub fn authors(&self) -> &[String] {
+        match &self.source {
+            Some(s) if !s.authors.is_empty() => &s.authors,
+            _ => &self.paper.authors,
+        }
+    }
+
+    /// Who it is from, at most six and "等" after: the page's affiliations, else the organisation
+    /// HF files it under. Never the model's.
+    pub fn affiliations(&self) -> Vec<String> {
+        let from_page = self
+            .source
+            .as_ref()
+            .map_or(&[][..], |s| &s.affiliations[..]);
+        let mut out: Vec<String> = from_page.iter().take(6).cloned().collect();
+        if from_page.len() > 6 {
+            out.push("等".to_owned());
+        }
+        if out.is_empty() {
+            out.extend(self.paper.organization.iter().cloned());
+        }
+        out
+    }
+
     /// The title readers of a Chinese briefing scan first: the Chinese one when given.
     pub fn display_title(&self) -> &str {
         self.title_zh.as_deref().unwrap_or(&self.paper.title)
@@ -219,9 +244,28 @@ pub struct SourceInfo {
     /// Sections cut to fit the context.
     #[serde(default)]
     pub cuts: Vec<Cut>,
+    /// The authors as the page read names them (empty: as HF lists them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
+    /// The affiliations the page read names (never the model's).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub affiliations: Vec<String>,
 }
 
 impl SourceInfo {
+    /// What is known of a read paper without its people.
+    pub fn new(kind: SourceKind, url: String, id: ArxivId, fallback: Option<Fallback>) -> Self {
+        Self {
+            kind,
+            url,
+            id,
+            fallback,
+            cuts: Vec::new(),
+            authors: Vec::new(),
+            affiliations: Vec::new(),
+        }
+    }
+
     /// Read from the abstract only because the HTML was temporarily unavailable.
     pub fn is_degraded(&self) -> bool {
         Fallback::degrades(self.fallback.as_ref())

@@ -32,6 +32,8 @@ fn source(n: u32, kind: SourceKind, fallback: Option<&str>, transient: bool) -> 
             transient,
         }),
         cuts: Vec::new(),
+        authors: Vec::new(),
+        affiliations: Vec::new(),
     }
 }
 
@@ -62,17 +64,26 @@ fn report() -> DailyReport {
     let mut r = DailyReport::new(ReportDate::parse("2026-02-10").unwrap());
     let mut linked = paper(1, 30);
     linked.github_repo = Some("https://github.com/x/y".into());
+    linked.github_stars = Some(521);
+    linked.authors = vec!["HF Name".into()];
     linked.project_page = Some("javascript:alert(1)".into());
     let mut odd = paper(2, 20);
     odd.github_repo = Some("https://e.org/a b(c)<x>".into());
+    // Read from the abstract: the authors HF lists, the organisation HF files it under.
+    odd.authors = (1..=12).map(|i| format!("Author {i}")).collect();
+    odd.organization = Some("OpenMOSS <b>".into());
     let mut grounded = ok(BRIEF);
     if let Outcome::Ok { brief, .. } = &mut grounded {
         brief.check_grounding(&paperbrief_core::Grounding::new("accuracy rises 12.5%"));
     }
+    // Read from the HTML: its authors and affiliations win over HF's; seven affiliations show six.
+    let mut html = source(1, SourceKind::Html, None, false);
+    html.authors = vec!["Ada Lovelace".into(), "Alan Turing".into()];
+    html.affiliations = (1..=7).map(|i| format!("University {i}")).collect();
     r.entries = vec![
         Entry {
             paper: linked,
-            source: Some(source(1, SourceKind::Html, None, false)),
+            source: Some(html),
             outcome: grounded,
             tags: Vec::new(),
             title_zh: None,

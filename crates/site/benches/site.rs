@@ -42,6 +42,8 @@ fn day(date: ReportDate, briefs: &[(String, Brief)]) -> DailyReport {
                 id,
                 fallback: None,
                 cuts: Vec::new(),
+                authors: Vec::new(),
+                affiliations: Vec::new(),
             }),
             outcome: Outcome::Ok {
                 brief: brief.clone(),

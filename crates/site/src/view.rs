@@ -46,6 +46,8 @@ pub(crate) struct ArticleView {
     upvotes: i64,
     /// The Chinese title, when the overview gave one.
     title_zh: Option<String>,
+    /// Who it is from: the page's affiliations (else HF's organisation), joined.
+    affiliations: String,
     /// Its topic tags.
     tags: Vec<String>,
     /// The tags as the filter script reads them: `|`-separated.
@@ -89,6 +91,7 @@ impl ArticleView {
             title: p.title.clone(),
             upvotes: p.upvotes,
             title_zh: entry.title_zh.clone(),
+            affiliations: entry.affiliations().join(" · "),
             pick: pick(entry, profile),
             dim: profile.is_some_and(|p| !entry.relevance.get(p).is_some_and(|r| r.for_you)),
             tags: entry.tags.clone(),

@@ -54,6 +54,8 @@ pub fn day(date: &str) -> DailyReport {
                 id: ArxivId::parse(&format!("2602.{:05}v1", i + 1)).unwrap(),
                 fallback: None,
                 cuts: vec![],
+                authors: Vec::new(),
+                affiliations: Vec::new(),
             }),
             outcome: Outcome::Ok {
                 brief,

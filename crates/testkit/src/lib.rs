@@ -37,6 +37,8 @@ pub struct FakePaper {
     pub html_failures: u64,
     /// Extra paragraphs of body text (to make a long paper).
     pub extra_paragraphs: usize,
+    /// The author's affiliation, as LaTeXML marks it up, when the page names one.
+    pub affiliation: Option<String>,
 }
 
 impl FakePaper {
@@ -49,6 +51,7 @@ impl FakePaper {
             html: true,
             html_failures: 0,
             extra_paragraphs: 0,
+            affiliation: None,
         }
     }
 
@@ -60,12 +63,15 @@ impl FakePaper {
         format!(
             r#"<!DOCTYPE html><html><head><title>{t}</title></head><body><article class="ltx_document">
 <h1 class="ltx_title ltx_title_document">{t}</h1>
-<div class="ltx_authors"><span class="ltx_creator ltx_role_author"><span class="ltx_personname">Ada Lovelace</span></span></div>
+<div class="ltx_authors"><span class="ltx_creator ltx_role_author"><span class="ltx_personname">Ada Lovelace</span>{aff}</span></div>
 <div class="ltx_abstract"><h6 class="ltx_title">Abstract</h6><p class="ltx_p">We study {t} and improve accuracy by 12.5%.</p></div>
 <section class="ltx_section"><h2 class="ltx_title">1 Introduction</h2><div class="ltx_para"><p class="ltx_p">{t} matters. We reach 91.3% on the benchmark.</p></div></section>
 <section class="ltx_section"><h2 class="ltx_title">2 Method</h2><div class="ltx_para"><p class="ltx_p">We propose a method that is 3x faster.</p></div>{extra}</section>
 </article></body></html>"#,
-            t = self.title
+            t = self.title,
+            aff = self.affiliation.as_ref().map_or_else(String::new, |a| format!(
+                "<span class=\"ltx_author_notes\"><span class=\"ltx_contact ltx_role_affiliation\"><span class=\"ltx_contact_name\">Affiliation: </span>{a}</span><span class=\"ltx_contact ltx_role_email\">ada@example.org</span></span>"
+            )),
         )
     }
 

@@ -16,8 +16,6 @@ use super::text::{Inline, MAX_DEPTH, child_elements, has_class, name, normalize}
 static ARTICLE: LazyLock<Selector> =
     LazyLock::new(|| sel("article.ltx_document, div.ltx_document"));
 static TITLE: LazyLock<Selector> = LazyLock::new(|| sel(".ltx_title_document"));
-static PERSONNAME: LazyLock<Selector> =
-    LazyLock::new(|| sel(".ltx_authors .ltx_creator.ltx_role_author .ltx_personname"));
 static ABSTRACT: LazyLock<Selector> = LazyLock::new(|| sel(".ltx_abstract"));
 static ASSETS: LazyLock<Selector> = LazyLock::new(|| sel("img[src], object[data], a[href]"));
 
@@ -44,7 +42,8 @@ pub(crate) fn extract(doc: &Html) -> Option<Extracted> {
         .next()
         .map(Inline::plain)
         .unwrap_or_default();
-    let authors = article.select(&PERSONNAME).flat_map(author_names).collect();
+    let authors = super::people::authors(article);
+    let affiliations = super::people::affiliations(article);
     let mut walker = Walker::default();
     let mut abstract_paras = Vec::new();
     if let Some(a) = article.select(&ABSTRACT).next() {
@@ -58,6 +57,7 @@ pub(crate) fn extract(doc: &Html) -> Option<Extracted> {
         id: id_from_assets(doc),
         title,
         authors,
+        affiliations,
         abstract_text,
         sections: walker.sections,
         captions: walker.captions,
@@ -76,35 +76,6 @@ fn id_from_assets(doc: &Html) -> Option<ArxivId> {
             .ok()
             .filter(|id| id.version().is_some())
     })
-}
-
-/// Author names from one `ltx_personname`: text before the first line break, without marks,
-/// notes or e-mail addresses; several authors in one name are split at commas and "and".
-fn author_names(person: ElementRef<'_>) -> Vec<String> {
-    let mut raw = String::new();
-    for child in person.children() {
-        match child.value() {
-            Node::Text(t) => raw.push_str(t),
-            Node::Element(_) => {
-                let Some(e) = ElementRef::wrap(child) else {
-                    continue;
-                };
-                match name(e) {
-                    "br" => break,
-                    "math" | "sup" | "a" => {}
-                    _ if has_class(e, "ltx_note") || has_class(e, "ltx_author_notes") => {}
-                    _ => raw.push_str(&Inline::plain(e)),
-                }
-            }
-            _ => {}
-        }
-    }
-    normalize(&raw)
-        .split(',')
-        .flat_map(|part| part.split(" and "))
-        .map(|n| n.trim().trim_start_matches("and ").trim().to_owned())
-        .filter(|n| !n.is_empty())
-        .collect()
 }
 
 #[derive(Debug, Default)]

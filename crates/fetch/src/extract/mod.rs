@@ -9,6 +9,7 @@ mod atom;
 mod blocks;
 mod classify;
 mod latexml;
+mod people;
 mod text;
 
 use paperbrief_core::{ArxivId, Caption, Section, SourceDoc, SourceKind, Table};
@@ -27,6 +28,8 @@ pub struct Extracted {
     pub title: String,
     /// Authors.
     pub authors: Vec<String>,
+    /// Affiliations, in page order, each once.
+    pub affiliations: Vec<String>,
     /// Abstract.
     #[serde(rename = "abstract")]
     pub abstract_text: String,
@@ -224,6 +227,7 @@ impl Extracted {
             url,
             title: self.title,
             authors: self.authors,
+            affiliations: self.affiliations,
             abstract_text: self.abstract_text,
             sections: self.sections,
             captions: self.captions,
@@ -252,6 +256,7 @@ impl AbstractInfo {
             url,
             title: self.title,
             authors: self.authors,
+            affiliations: Vec::new(),
             abstract_text: self.abstract_text,
             sections,
             captions: Vec::new(),
