@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use paperbrief_core::ReportDate;
 use paperbrief_orchestrator::progress::LogLines;
 use paperbrief_orchestrator::{RunOptions, RunResult, Services};
-use paperbrief_testkit::{FakeLlm, FakePaper, Script, StandIn};
+use paperbrief_testkit::{FakeFigure, FakeLlm, FakePaper, Script, StandIn};
 
 const DATE: &str = "2026-02-10";
 const LATENCY: Duration = Duration::from_secs(1);
@@ -42,6 +42,11 @@ fn papers() -> Vec<FakePaper> {
                 html_failures: 0,
                 extra_paragraphs: 40,
                 affiliation: None,
+                figure: Some(FakeFigure::png(
+                    i["paper"]["id"].as_str().unwrap(),
+                    1600,
+                    900,
+                )),
             })
             .collect();
     }
@@ -50,9 +55,13 @@ fn papers() -> Vec<FakePaper> {
         corpus.display()
     );
     (1..=33)
-        .map(|n| FakePaper {
-            extra_paragraphs: 40,
-            ..FakePaper::numbered(n, i64::from(n))
+        .map(|n| {
+            let p = FakePaper::numbered(n, i64::from(n));
+            FakePaper {
+                extra_paragraphs: 40,
+                figure: Some(FakeFigure::png(&p.id, 1600, 900)),
+                ..p
+            }
         })
         .collect()
 }
@@ -161,42 +170,74 @@ async fn main() {
         bound,
     );
 
-    let cold = dir.path().join("cold");
-    let pace_ms = 250u64;
-    let (wall, _) = day(
-        &stand,
-        &cold,
-        &out,
-        &[
-            ("llm.max_concurrency", "16".into()),
-            ("sources.arxiv_min_interval_ms", pace_ms.to_string()),
-        ],
-    )
-    .await;
-    // One export-API request plus one HTML page per paper, paced; summarising overlaps, so the
-    // bound is the fetch time plus the last paper's summary.
-    let fetch = (n + 1) as f64 * pace_ms as f64 / 1000.0;
-    let summarise = n.div_ceil(16) as f64 * LATENCY.as_secs_f64();
-    row(
-        &format!("cold cache, arXiv paced {pace_ms} ms, max_concurrency 16"),
-        wall,
-        fetch.max(summarise) + LATENCY.as_secs_f64(),
-    );
-    println!(
-        "\n(bound for the cold run: max(fetch {fetch:.2} s, summarise {summarise:.2} s) + one latency for the last paper)"
-    );
+    cold_with_and_without_figures(&stand, dir.path(), n, 250).await;
 
-    let (peak, wall) = peak_rss_of_a_day(&stand, &dir.path().join("rss"));
+    for figures in [true, false] {
+        let (peak, wall) =
+            peak_rss_of_a_day(&stand, &dir.path().join(format!("rss-{figures}")), figures);
+        println!(
+            "\npeak RSS of the paperbrief process for the whole day (cold cache, max_concurrency 16, figures = {figures}): {:.1} MiB ({wall:.1} s)",
+            peak as f64 / 1024.0
+        );
+    }
+}
+
+/// The cold day with each paper's key figure (a 1600 × 900 PNG, fetched on the paced arXiv
+/// host, checked and re-encoded to 1200 wide) and with `[sources] figures = false`, side by
+/// side; and what the figures add to a site, per paper.
+async fn cold_with_and_without_figures(stand: &StandIn, dir: &Path, n: usize, pace_ms: u64) {
+    let (mut count, mut total) = (0, 0u64);
+    for figures in [true, false] {
+        let cache = dir.join(format!("cold-figures-{figures}"));
+        let (wall, _) = day(
+            stand,
+            &cache,
+            &dir.join("out-figures"),
+            &[
+                ("llm.max_concurrency", "16".into()),
+                ("sources.arxiv_min_interval_ms", pace_ms.to_string()),
+                ("sources.figures", figures.to_string()),
+            ],
+        )
+        .await;
+        // One export-API request, one HTML page per paper and, with figures, one image per
+        // paper, all paced on one host; summarising overlaps, so the bound is the fetch time
+        // plus the last paper's summary.
+        let requests = 1 + n * if figures { 2 } else { 1 };
+        let fetch = requests as f64 * pace_ms as f64 / 1000.0;
+        let summarise = n.div_ceil(16) as f64 * LATENCY.as_secs_f64();
+        row(
+            &format!(
+                "cold cache, arXiv paced {pace_ms} ms, max_concurrency 16, figures = {figures}"
+            ),
+            wall,
+            fetch.max(summarise) + LATENCY.as_secs_f64(),
+        );
+        if figures {
+            let kept: Vec<u64> = std::fs::read_dir(cache.join("state/figures"))
+                .map(|d| {
+                    d.flatten()
+                        .filter_map(|e| e.metadata().ok())
+                        .map(|m| m.len())
+                        .collect()
+                })
+                .unwrap_or_default();
+            (count, total) = (kept.len(), kept.iter().sum());
+        }
+    }
     println!(
-        "\npeak RSS of the paperbrief process for the whole day (cold cache, max_concurrency 16): {:.1} MiB ({wall:.1} s)",
-        peak as f64 / 1024.0
+        "\n(bound for the cold runs: max(paced fetches, summarise {:.2} s) + one latency for the last paper)\n{count} figures kept for {n} papers, {:.0} KiB each on average ({:.1} MiB for the day's site)",
+        n.div_ceil(16) as f64 * LATENCY.as_secs_f64(),
+        total as f64 / count.max(1) as f64 / 1024.0,
+        total as f64 / 1024.0 / 1024.0
     );
 }
 
 /// Runs the real binary for the day and follows its peak resident memory (VmHWM) until it exits.
-fn peak_rss_of_a_day(stand: &StandIn, dir: &Path) -> (u64, f64) {
+fn peak_rss_of_a_day(stand: &StandIn, dir: &Path, figures: bool) -> (u64, f64) {
     let mut cmd = stand.command(env!("CARGO_BIN_EXE_paperbrief"), dir);
     cmd.env("PAPERBRIEF_LLM_MAX_CONCURRENCY", "16")
+        .env("PAPERBRIEF_SOURCES_FIGURES", figures.to_string())
         .args(["run", "-q", "--date", DATE]);
     cmd.stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());

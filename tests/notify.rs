@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use common::day::{DATE, day_stand_in, dirs, paperbrief_run, walk};
 use common::{stderr, stdout};
-use paperbrief_testkit::Script;
+use paperbrief_testkit::{FakeFigure, FakeLlm, Script, StandIn};
 use serde_json::Value;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -281,7 +281,17 @@ async fn email_reaches_a_real_smtp_server_as_multipart_alternative() {
             "no Python with aiosmtpd: python3 -m venv target/test-venv && target/test-venv/bin/pip install aiosmtpd==1.4.6"
         )
     });
-    let stand = day_stand_in(Script::default()).await;
+    // The day's top paper (▲30) has a key figure: it travels inline, never as a remote image.
+    let mut list = common::day::papers();
+    list[1].figure = Some(FakeFigure::png(&list[1].id, 640, 320));
+    let stand = StandIn::start(
+        DATE,
+        &list,
+        FakeLlm::new(Script::default(), Duration::ZERO),
+        "m",
+        32_768,
+    )
+    .await;
     let d = dirs();
     let maildir = d.home.join("maildir");
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -358,6 +368,18 @@ async fn email_reaches_a_real_smtp_server_as_multipart_alternative() {
     );
     assert_eq!(html.matches("<h3>实验效果</h3>").count(), 6);
     assert!(!html.contains("<script"), "sanitised");
+    assert_eq!(html.matches("<img").count(), 1, "{html}");
+    assert!(html.contains("src=\"cid:figure-1@paperbrief\""), "{html}");
+    let inline: Vec<_> = message
+        .parts
+        .iter()
+        .filter(|p| p.content_id() == Some("figure-1@paperbrief"))
+        .collect();
+    assert_eq!(inline.len(), 1, "one inline part per figure");
+    let ct = inline[0].content_type().unwrap();
+    assert_eq!((ct.ctype(), ct.subtype()), ("image", Some("png")));
+    let png = inline[0].contents();
+    assert!(png.starts_with(b"\x89PNG"), "the store's re-encoded copy");
     // Sent once: a rerun does not mail again.
     paperbrief_run(&stand, &d, &vars, &["run", "--date", DATE]).await;
     assert_eq!(std::fs::read_dir(maildir.join("new")).unwrap().count(), 1);

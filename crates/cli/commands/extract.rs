@@ -65,7 +65,10 @@ fn from_file(path: &Path, json: bool) -> Result<Outcome> {
     let (docs, known_ids): (Vec<SourceDoc>, Vec<Option<ArxivId>>) = match parse_document(&text) {
         Parsed::FullText(e) => {
             let id = e.id.clone();
-            (vec![e.into_source(placeholder, String::new())], vec![id])
+            (
+                vec![e.into_source(placeholder, String::new(), "")],
+                vec![id],
+            )
         }
         Parsed::Abstract(info) => {
             let id = info.id.as_deref().and_then(|s| ArxivId::parse(s).ok());

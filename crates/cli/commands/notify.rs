@@ -1,7 +1,6 @@
 //! `paperbrief notify`: a day's report to the configured channels, by hand.
 
 use anyhow::{Context, Result, bail};
-use paperbrief_fetch::resolve_cache_dir;
 use paperbrief_notify::preview;
 use paperbrief_orchestrator::Store;
 use paperbrief_orchestrator::publish::{ChannelOutcome, SendOptions, briefing, send};
@@ -52,9 +51,8 @@ pub(crate) async fn run(global: &GlobalArgs, args: &NotifyArgs) -> Result<Outcom
         }
         return Ok(Outcome::Success);
     }
-    let cache = resolve_cache_dir(&config)
+    let store = Store::for_config(&config)
         .context("no cache directory: set [cache] dir (or --cache-dir)")?;
-    let store = Store::new(cache.join("state"));
     let opts = SendOptions {
         channel: args.channel.as_deref(),
         force: args.force,

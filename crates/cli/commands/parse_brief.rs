@@ -56,7 +56,7 @@ async fn source_text(global: &GlobalArgs, source: &str) -> Result<String> {
         let text = String::from_utf8_lossy(&raw);
         return Ok(match parse_document(&text) {
             Parsed::FullText(e) => e
-                .into_source(super::unnamed_paper(), String::new())
+                .into_source(super::unnamed_paper(), String::new(), "")
                 .full_text(),
             Parsed::Abstract(a) => format!(
                 "{}\n{}\n{}",

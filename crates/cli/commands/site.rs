@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
+use paperbrief_orchestrator::Store;
+use paperbrief_orchestrator::publish::site_settings;
 use paperbrief_report::ReportPaths;
 use paperbrief_site::{Site, SiteSettings};
 
@@ -17,7 +19,12 @@ pub(crate) fn run(global: &GlobalArgs, args: &SiteArgs) -> Result<Outcome> {
         .clone()
         .or_else(|| config.site.dir.clone())
         .unwrap_or_else(|| PathBuf::from("site"));
-    let site = Site::new(SiteSettings::from_config(&config, &out))?;
+    // Key figures come from the store; without a cache directory the site has none.
+    let settings = match Store::for_config(&config) {
+        Some(store) => site_settings(&config, &store, &out),
+        None => SiteSettings::from_config(&config, &out),
+    };
+    let site = Site::new(settings)?;
     let summary = site.build_all(&ReportPaths::new(&config.output.dir))?;
     eprintln!(
         "{}: {} files updated, {} unchanged",

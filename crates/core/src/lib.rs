@@ -39,4 +39,4 @@ pub use fallback::Fallback;
 pub use http_url::{HttpUrl, UrlError};
 pub use paper::{PaperRef, SkippedItem, report_order};
 pub use period::Period;
-pub use source::{Caption, Section, SourceDoc, SourceKind, Table};
+pub use source::{Caption, KeyFigure, Section, SourceDoc, SourceKind, Table};

@@ -82,6 +82,22 @@ pub struct SourceDoc {
     pub captions: Vec<Caption>,
     /// Data tables.
     pub tables: Vec<Table>,
+    /// The figure that shows the paper at a glance, when the page has a raster one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub figure: Option<KeyFigure>,
+}
+
+/// A paper's key figure as its page gives it: the overview-like figure, else the first one with
+/// a raster image. Read from the page, never from the model.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyFigure {
+    /// The image's absolute `http(s)` URL, resolved against the page's final URL.
+    pub url: String,
+    /// The caption as text (math as TeX), tag included (`Figure 1: …`).
+    pub caption: String,
+    /// The figure element's id on the page (`S3.F1`), for links to it; empty when it has none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub anchor: String,
 }
 
 impl SourceDoc {

@@ -7,12 +7,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use paperbrief_core::{ArxivId, Config, Fallback, SourceDoc};
+use paperbrief_core::{ArxivId, Config, Fallback, KeyFigure, SourceDoc};
 use url::Url;
 
 use crate::cache::Cache;
 use crate::error::FetchError;
 use crate::extract::{AbstractInfo, Parsed, parse_document};
+use crate::figure::{FigureImage, FigureRules};
 use crate::http::{HttpClient, join};
 
 /// Where a paper's text came from.
@@ -50,6 +51,7 @@ pub struct ArxivClient {
     api_base: String,
     api_batch: usize,
     negative_ttl: Duration,
+    max_figure_bytes: u64,
 }
 
 /// "Attention Is All You Need": an id every arXiv mirror has, for [`ArxivClient::probe`].
@@ -74,6 +76,7 @@ impl ArxivClient {
             api_base: config.sources.arxiv_api_base.expose().to_owned(),
             api_batch: config.sources.arxiv_api_batch.max(1) as usize,
             negative_ttl: Duration::from_secs(config.cache.negative_ttl_hours * 3600),
+            max_figure_bytes: config.sources.max_figure_bytes.get(),
         }
     }
 
@@ -85,6 +88,16 @@ impl ArxivClient {
     /// `{arxiv_base}/abs/{id}`.
     pub fn abs_url(&self, id: &ArxivId) -> Result<Url, FetchError> {
         join(&self.base, &format!("abs/{id}"))
+    }
+
+    /// A paper's key figure, downloaded from under `{arxiv_base}/html/` (paced, retried and
+    /// cached like the pages) and re-encoded; see [`crate::figure`] for what is refused.
+    pub async fn figure(&self, figure: &KeyFigure) -> Result<FigureImage, FetchError> {
+        let rules = FigureRules {
+            root: join(&self.base, "html/")?,
+            max_bytes: self.max_figure_bytes,
+        };
+        crate::figure::download(&self.http, self.cache.as_ref(), &rules, figure).await
     }
 
     fn api_url(&self, ids: &[ArxivId]) -> Result<Url, FetchError> {
@@ -201,7 +214,7 @@ impl ArxivClient {
             Parsed::FullText(extracted) => {
                 let read_id = version_from_url(id, &body.final_url);
                 Ok(FetchOutcome {
-                    doc: extracted.into_source(read_id, url.to_string()),
+                    doc: extracted.into_source(read_id, url.to_string(), &body.final_url),
                     origin: Origin::FullText,
                     fallback: None,
                     from_cache: body.from_cache,

@@ -41,13 +41,24 @@ pub enum FetchError {
         #[source]
         source: reqwest::Error,
     },
-    /// The body is larger than `sources.max_page_bytes`.
-    #[error("{url}: body larger than {limit} bytes (sources.max_page_bytes); refused")]
+    /// The body is larger than the configured limit (`sources.max_page_bytes`, or
+    /// `sources.max_figure_bytes` for a figure).
+    #[error("{url}: body larger than {limit} bytes ({setting}); refused")]
     TooLarge {
         /// The requested URL.
         url: String,
         /// The configured limit.
         limit: u64,
+        /// The setting that sets it.
+        setting: &'static str,
+    },
+    /// A key figure that is not fetched or not kept; the paper's brief is unaffected.
+    #[error("figure {url}: {problem}")]
+    Figure {
+        /// The image URL.
+        url: String,
+        /// What is wrong with it.
+        problem: FigureProblem,
     },
     /// The HF daily list is not the JSON array the API documents.
     #[error("{url}: not a daily-papers list: {reason}")]
@@ -148,6 +159,43 @@ impl paperbrief_http::Transient for FetchError {
     fn retry_after(&self) -> Option<Duration> {
         FetchError::retry_after(self)
     }
+}
+
+/// Why a key figure is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FigureProblem {
+    /// The image is not under the arXiv HTML pages of the host the page came from.
+    #[error("not under {root} (only images from the paper's own arXiv pages are fetched)")]
+    Elsewhere {
+        /// Where figures may come from.
+        root: String,
+    },
+    /// The server redirected the image to another host.
+    #[error("redirected to another host (HTTP {status}); not followed")]
+    Redirected {
+        /// The 3xx status.
+        status: u16,
+    },
+    /// The bytes are not a PNG, JPEG, GIF or WebP image.
+    #[error("{0}, not a PNG, JPEG, GIF or WebP image; refused")]
+    NotAnImage(&'static str),
+    /// The image declares more pixels than any figure needs.
+    #[error(
+        "declares {width} × {height} pixels (more than {max_side} a side or {max_pixels} in all); refused before decoding"
+    )]
+    TooManyPixels {
+        /// Declared width.
+        width: u32,
+        /// Declared height.
+        height: u32,
+        /// The largest side allowed.
+        max_side: u32,
+        /// The most pixels allowed.
+        max_pixels: u64,
+    },
+    /// The image could not be decoded or re-encoded.
+    #[error("cannot be decoded: {0}")]
+    Undecodable(String),
 }
 
 /// Why a body is not in the format it should be: the HF list's JSON or the export API's Atom.

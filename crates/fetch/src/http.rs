@@ -69,6 +69,8 @@ impl Page {
 #[derive(Debug)]
 pub struct HttpClient {
     client: reqwest::Client,
+    /// For figures: follows redirects only within the host first asked.
+    same_host: reqwest::Client,
     settings: HttpSettings,
     pacer: Option<KeyedGate<String>>,
     paced: HashSet<String>,
@@ -79,9 +81,11 @@ impl HttpClient {
     /// Builds the client; fails only if the TLS backend cannot start.
     pub fn new(settings: HttpSettings) -> Result<Self, FetchError> {
         let client = settings.client.build()?;
+        let same_host = settings.client.build_same_host()?;
         let pacer = pace_quota(settings.pace_interval).map(KeyedGate::new);
         Ok(Self {
             client,
+            same_host,
             paced: settings.paced_hosts.iter().cloned().collect(),
             settings,
             pacer,
@@ -101,10 +105,41 @@ impl HttpClient {
 
     /// GET with pacing, size cap and retries. Non-2xx answers are [`FetchError::Status`].
     pub async fn get(&self, url: &Url) -> Result<Page, FetchError> {
-        self.settings.retry.run("GET", || self.get_once(url)).await
+        let limit = BodyLimit {
+            bytes: self.settings.max_body_bytes,
+            setting: "sources.max_page_bytes",
+        };
+        self.settings
+            .retry
+            .run("GET", || self.get_once(&self.client, url, limit))
+            .await
     }
 
-    async fn get_once(&self, url: &Url) -> Result<Page, FetchError> {
+    /// GET of an image, with pacing and retries like any request, but a body capped at `limit`
+    /// bytes (named by `setting` when refused) and redirects followed only within the host: a
+    /// redirect elsewhere comes back as [`FetchError::Status`] with its 3xx status.
+    pub async fn get_image(
+        &self,
+        url: &Url,
+        limit: u64,
+        setting: &'static str,
+    ) -> Result<Page, FetchError> {
+        let limit = BodyLimit {
+            bytes: limit,
+            setting,
+        };
+        self.settings
+            .retry
+            .run("GET", || self.get_once(&self.same_host, url, limit))
+            .await
+    }
+
+    async fn get_once(
+        &self,
+        client: &reqwest::Client,
+        url: &Url,
+        limit: BodyLimit,
+    ) -> Result<Page, FetchError> {
         self.pace(url).await;
         self.requests.fetch_add(1, Ordering::Relaxed);
         tracing::debug!(target: "paperbrief::http", "GET {url}");
@@ -114,12 +149,7 @@ impl HttpClient {
             // The URL is named once, here; reqwest's own text would repeat it.
             source: source.without_url(),
         };
-        let mut response = self
-            .client
-            .get(url.clone())
-            .send()
-            .await
-            .map_err(transport)?;
+        let mut response = client.get(url.clone()).send().await.map_err(transport)?;
         let status = response.status();
         if !status.is_success() {
             return Err(FetchError::Status {
@@ -128,12 +158,12 @@ impl HttpClient {
                 retry_after: retry_after(response.headers()),
             });
         }
-        let limit = self.settings.max_body_bytes;
         let too_large = || FetchError::TooLarge {
             url: url.to_string(),
-            limit,
+            limit: limit.bytes,
+            setting: limit.setting,
         };
-        if response.content_length().is_some_and(|n| n > limit) {
+        if response.content_length().is_some_and(|n| n > limit.bytes) {
             return Err(too_large());
         }
         let final_url = response.url().to_string();
@@ -147,7 +177,7 @@ impl HttpClient {
                 source: source.without_url(),
             })?
         {
-            if body.len() as u64 + chunk.len() as u64 > limit {
+            if body.len() as u64 + chunk.len() as u64 > limit.bytes {
                 return Err(too_large());
             }
             body.extend_from_slice(&chunk);
@@ -166,6 +196,13 @@ impl HttpClient {
             limiter.ready(&key).await;
         }
     }
+}
+
+/// A body size cap and the setting that sets it.
+#[derive(Debug, Clone, Copy)]
+struct BodyLimit {
+    bytes: u64,
+    setting: &'static str,
 }
 
 fn pace_quota(interval: Duration) -> Option<Quota> {

@@ -13,13 +13,15 @@ pub mod arxiv;
 pub mod cache;
 pub mod error;
 pub mod extract;
+pub mod figure;
 pub mod hf;
 pub mod http;
 pub mod sources;
 
 pub use arxiv::{ArxivClient, FetchOutcome, Origin};
 pub use cache::{Cache, resolve_cache_dir};
-pub use error::{FetchError, FormatError};
+pub use error::{FetchError, FigureProblem, FormatError};
+pub use figure::FigureImage;
 pub use hf::{DailyList, HfClient};
 pub use http::{HttpClient, HttpSettings};
 pub use sources::Sources;

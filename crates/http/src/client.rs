@@ -47,6 +47,40 @@ impl ClientSettings {
             .build()
             .map_err(|source| HttpError::Build { source })
     }
+
+    /// A client that follows redirects only within the host (and port) first asked: a redirect
+    /// elsewhere is not followed and comes back as the 3xx answer it is.
+    pub fn build_same_host(&self) -> Result<reqwest::Client, HttpError> {
+        let policy = reqwest::redirect::Policy::custom(|attempt| {
+            let same = attempt
+                .previous()
+                .first()
+                .is_some_and(|first| same_origin(first, attempt.url()));
+            if attempt.previous().len() > MAX_REDIRECTS {
+                attempt.error("too many redirects")
+            } else if same {
+                attempt.follow()
+            } else {
+                attempt.stop()
+            }
+        });
+        reqwest::Client::builder()
+            .user_agent(self.user_agent.clone())
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .redirect(policy)
+            .build()
+            .map_err(|source| HttpError::Build { source })
+    }
+}
+
+/// Redirects a same-host client follows before giving up (reqwest's default is 10).
+const MAX_REDIRECTS: usize = 10;
+
+fn same_origin(a: &reqwest::Url, b: &reqwest::Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
 }
 
 /// Parses `Retry-After` as seconds or as an HTTP date.

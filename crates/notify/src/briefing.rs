@@ -210,6 +210,10 @@ pub struct Briefing {
     /// The report itself (email carries every section).
     #[serde(skip)]
     pub report: DailyReport,
+    /// Where the key figures are kept (the store's `figures/`): e-mail shows the top papers'
+    /// figures inline. `None`: no figures.
+    #[serde(skip)]
+    pub figures: Option<std::path::PathBuf>,
 }
 
 /// What a channel was told of each paper of a day, kept with its delivery: a later run compares
@@ -310,7 +314,14 @@ impl Briefing {
             continued: false,
             every: false,
             report: report.clone(),
+            figures: None,
         }
+    }
+
+    /// This briefing, with the key figures kept in `dir`.
+    pub fn with_figures(mut self, dir: std::path::PathBuf) -> Self {
+        self.figures = Some(dir);
+        self
     }
 
     /// `check --notify`'s test message for a channel, linking the site when there is one.

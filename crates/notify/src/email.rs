@@ -1,10 +1,16 @@
 //! Email (lettre over SMTP): `multipart/alternative` with a plain-text and an HTML part holding
-//! the whole day — every paper's five sections, sanitised — and a subject naming the date.
+//! the whole day — every paper's five sections, sanitised — and a subject naming the date. The
+//! top papers' key figures (the store's re-encoded copies) travel inline: the HTML part is then
+//! `multipart/related` with one `Content-ID` image per figure, so no mail client fetches
+//! anything remote.
 //! `smtp://user:pass@host:587` uses STARTTLS (plain only to loopback), `smtps://…` TLS.
 
 use std::time::Duration;
 
-use lettre::message::{Mailbox, MultiPart};
+use std::collections::BTreeMap;
+
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use paperbrief_core::EmailChannel;
@@ -18,6 +24,60 @@ use crate::text::plain;
 /// The subject, the plain-text part and the HTML part: every paper the briefing lists (the
 /// whole day, or an update's changed papers) with its five sections.
 pub fn parts(b: &Briefing) -> (String, String, String) {
+    compose(b, &BTreeMap::new())
+}
+
+/// A key figure carried inline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InlineFigure {
+    /// Its `Content-ID` (without the angle brackets), which the HTML names as `cid:…`.
+    pub cid: String,
+    /// `image/png` or `image/jpeg`.
+    pub mime: &'static str,
+    /// The image.
+    pub bytes: Vec<u8>,
+    /// Its caption.
+    pub caption: String,
+    /// Its width in pixels.
+    pub width: u32,
+}
+
+/// The inline figures of the first `top` papers the briefing lists that have a kept figure
+/// (by arXiv id); a file that cannot be read is left out.
+pub async fn figures(b: &Briefing, top: usize) -> BTreeMap<String, InlineFigure> {
+    let mut out = BTreeMap::new();
+    let Some(dir) = &b.figures else {
+        return out;
+    };
+    for line in b.top(top) {
+        let shown = b
+            .report
+            .entries
+            .iter()
+            .find(|e| e.paper.id.base() == line.id)
+            .and_then(|e| e.source.as_ref()?.figure.as_ref()?.shown());
+        let Some((figure, file)) = shown else {
+            continue;
+        };
+        let Ok(bytes) = tokio::fs::read(dir.join(file.name.as_str())).await else {
+            continue;
+        };
+        out.insert(
+            line.id.clone(),
+            InlineFigure {
+                cid: format!("figure-{}@paperbrief", out.len() + 1),
+                mime: file.name.mime(),
+                bytes,
+                caption: figure.caption.clone(),
+                width: file.width,
+            },
+        );
+    }
+    out
+}
+
+/// The subject, the plain-text part and the HTML part, with `figures` (by arXiv id) inline.
+pub fn compose(b: &Briefing, figures: &BTreeMap<String, InlineFigure>) -> (String, String, String) {
     let subject = match b.kind {
         Kind::Day => format!("{}（{} 篇）", b.title, b.stats.papers),
         Kind::Update | Kind::Test => b.title.clone(),
@@ -44,6 +104,7 @@ pub fn parts(b: &Briefing) -> (String, String, String) {
             .find(|e| e.paper.id.base() == line.id);
         entry.map(|e| (e, line))
     });
+    let mut body = String::new();
     for (i, (entry, line)) in entries.enumerate() {
         text.push_str(&format!(
             "\n{}. {} ▲{}\n{}\n",
@@ -59,6 +120,19 @@ pub fn parts(b: &Briefing) -> (String, String, String) {
             escape(&entry.paper.title),
             line.upvotes
         ));
+        if let Some(f) = figures.get(&line.id) {
+            text.push_str(&format!("图：{}\n", f.caption));
+            // Sanitised up to here; the figure's markup is ours (a `cid:` source the
+            // sanitiser would drop).
+            body.push_str(&paperbrief_report::html::clean(&std::mem::take(&mut html)));
+            body.push_str(&format!(
+                "<figure><img src=\"cid:{}\" width=\"{}\" alt=\"{}\"><figcaption>{}</figcaption></figure>",
+                escape(&f.cid),
+                f.width.min(600),
+                escape(&f.caption),
+                escape(&f.caption)
+            ));
+        }
         match &entry.outcome {
             Outcome::Ok { brief, .. } => {
                 for name in SectionName::ALL {
@@ -95,11 +169,28 @@ pub fn parts(b: &Briefing) -> (String, String, String) {
             }
         }
     }
+    body.push_str(&paperbrief_report::html::clean(&html));
     let html = format!(
-        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"></head><body>{}</body></html>",
-        paperbrief_report::html::clean(&html)
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"></head><body>{body}</body></html>"
     );
     (subject, text, html)
+}
+
+/// `multipart/alternative` of the text and the HTML; with figures, the HTML is
+/// `multipart/related` with each figure inline under its `Content-ID`.
+fn body(text: String, html: String, figures: BTreeMap<String, InlineFigure>) -> MultiPart {
+    if figures.is_empty() {
+        return MultiPart::alternative_plain_html(text, html);
+    }
+    let mut related = MultiPart::related().singlepart(SinglePart::html(html));
+    for f in figures.into_values() {
+        #[allow(clippy::expect_used)]
+        let kind = ContentType::parse(f.mime).expect("a static MIME type");
+        related = related.singlepart(Attachment::new_inline(f.cid).body(f.bytes, kind));
+    }
+    MultiPart::alternative()
+        .singlepart(SinglePart::plain(text))
+        .multipart(related)
 }
 
 /// Whether the channel could send: the SMTP URL makes a transport, the sender and every
@@ -143,10 +234,11 @@ pub async fn send(
     for to in to {
         message = message.to(to);
     }
-    let (subject, text, html) = parts(b);
+    let figures = figures(b, channel.top.get() as usize).await;
+    let (subject, text, html) = compose(b, &figures);
     let message = message
         .subject(subject)
-        .multipart(MultiPart::alternative_plain_html(text, html))
+        .multipart(body(text, html, figures))
         .map_err(|e| fatal(format!("cannot build the message: {e}")))?;
     let size = message.formatted().len();
     match transport.send(message).await {

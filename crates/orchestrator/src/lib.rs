@@ -20,6 +20,7 @@ pub mod check;
 mod day;
 pub mod digest;
 pub mod error;
+mod figures;
 mod interests;
 mod meter;
 mod overview;

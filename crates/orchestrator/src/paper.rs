@@ -7,6 +7,7 @@ use paperbrief_core::{ArxivId, Config, OutputMode, PaperRef};
 use paperbrief_fetch::extract::AbstractInfo;
 use paperbrief_report::{Entry, Failure, FailureKind, Outcome, SourceInfo};
 
+use crate::figures::Figures;
 use crate::progress::Progress;
 use crate::reading::Reader;
 use crate::store::{BriefKey, Store, StoredBrief, StoredSource};
@@ -55,6 +56,7 @@ pub(crate) struct Worker {
     /// `None` when the model cannot be asked (every paper had a stored brief).
     pub(crate) summarizer: Option<Summarizer>,
     pub(crate) store: Store,
+    pub(crate) figures: Figures,
 }
 
 /// A paper to work on.
@@ -135,7 +137,13 @@ async fn summarize(
         );
         return (failed(paper, Some(info), failure), false);
     };
-    let outcome = match summarizer.summarize(&source.doc, Some(&paper)).await {
+    // The figure is fetched while the model writes.
+    let (answer, figure) = tokio::join!(
+        summarizer.summarize(&source.doc, Some(&paper)),
+        worker.figures.attach(&source.doc)
+    );
+    info.figure = figure;
+    let outcome = match answer {
         Ok(summary) => {
             info.cuts.clone_from(&summary.prompt.cuts);
             store_brief(&worker.store, key, &info, &summary).await;

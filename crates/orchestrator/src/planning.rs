@@ -120,6 +120,7 @@ pub(crate) async fn calibrate(llm: &LlmClient, planner: &Planner, setup: &mut Mo
         captions: Vec::new(),
         tables: Vec::new(),
         affiliations: Vec::new(),
+        figure: None,
     };
     let Ok(prompt) = planner.plan(&empty, None, planner.budget(setup)).await else {
         return;

@@ -123,7 +123,7 @@ pub async fn after_report(
         None => ReportKey::Day(report.date),
     };
     let site = match config.site.dir.clone() {
-        Some(dir) => Some(rebuild_site(config, reports, dir, vec![key]).await),
+        Some(dir) => Some(rebuild_site(config, reports, store, dir, vec![key]).await),
         None => None,
     };
     let pending = report.stats.pending;
@@ -198,7 +198,7 @@ pub async fn send(
     report: &DailyReport,
     opts: SendOptions<'_>,
 ) -> Vec<ChannelResult> {
-    let briefing = briefing(config, report);
+    let briefing = briefing(config, report).with_figures(store.figures_dir());
     let http = match ClientSettings::sources(config).build() {
         Ok(c) => c,
         Err(e) => {
@@ -299,13 +299,19 @@ pub(crate) fn site_url(config: &Config) -> Option<url::Url> {
     SiteSettings::from_config(config, std::path::Path::new(".")).base_url
 }
 
+/// The site's settings from `[site]`, writing to `out`, showing the key figures `store` keeps.
+pub fn site_settings(config: &Config, store: &Store, out: &std::path::Path) -> SiteSettings {
+    SiteSettings::from_config(config, out).with_figures(store.figures_dir())
+}
+
 async fn rebuild_site(
     config: &Config,
     reports: &ReportPaths,
+    store: &Store,
     dir: PathBuf,
     touched: Vec<ReportKey>,
 ) -> Result<BuildSummary, PublishError> {
-    let settings = SiteSettings::from_config(config, &dir);
+    let settings = site_settings(config, store, &dir);
     let reports = reports.clone();
     let built =
         tokio::task::spawn_blocking(move || Site::new(settings)?.rebuild(&reports, &touched))

@@ -71,6 +71,7 @@ pub async fn regenerate(
         reader: services.reader(),
         summarizer: Some(services.summarizer(setup)),
         store: services.store().clone(),
+        figures: services.figures(),
     };
     let interests = crate::interests::Interests::setup(services).await?;
     let meter = RunMeter::start(services);

@@ -5,11 +5,12 @@
 use std::sync::Arc;
 
 use paperbrief_core::{ArxivId, Config, HttpUrl, PaperRef};
+use paperbrief_fetch::Sources;
 use paperbrief_fetch::extract::AbstractInfo;
-use paperbrief_fetch::{Sources, resolve_cache_dir};
 use paperbrief_report::ReportPaths;
 
 use crate::error::OrchestratorError;
+use crate::figures::Figures;
 use crate::paper::{BriefKeys, Job, Worker};
 use crate::planning::Planner;
 use crate::planning::calibrate;
@@ -62,7 +63,7 @@ impl Services {
     /// Builds the clients, loads the template and finds the cache; the API key comes from the
     /// environment.
     pub fn from_config(config: Config, api_key: Option<String>) -> Result<Self, OrchestratorError> {
-        let cache = resolve_cache_dir(&config).ok_or(OrchestratorError::NoCacheDir)?;
+        let store = Store::for_config(&config).ok_or(OrchestratorError::NoCacheDir)?;
         let sources = Sources::from_config(&config, true).map_err(OrchestratorError::Client)?;
         let embeddings = paperbrief_llm::EmbeddingsClient::from_config(&config, api_key.clone())
             .map_err(OrchestratorError::Endpoint)?
@@ -72,8 +73,8 @@ impl Services {
             planner: Planner::from_config(&config)?,
             overview_template: Arc::new(crate::planning::load_overview_template(&config)?),
             reports: ReportPaths::new(&config.output.dir),
-            store: Store::new(cache.join("state")),
-            state_dir: cache.join("state"),
+            state_dir: store.root().to_owned(),
+            store,
             embeddings,
             llm: Arc::clone(&clients[0]),
             clients,
@@ -276,7 +277,17 @@ impl Services {
             reader: self.reader(),
             summarizer,
             store: self.store.clone(),
+            figures: self.figures(),
         })
+    }
+
+    /// The key figures' fetcher (`[sources] figures`).
+    pub(crate) fn figures(&self) -> Figures {
+        Figures::new(
+            self.sources.arxiv.clone(),
+            self.store.clone(),
+            self.config.sources.figures,
+        )
     }
 
     pub(crate) fn reader(&self) -> Reader {

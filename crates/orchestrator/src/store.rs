@@ -12,7 +12,8 @@ use paperbrief_core::fs::{Visibility, atomic_write};
 use paperbrief_core::{
     ArxivId, Fallback, OutputMode, PaperRef, ReportDate, SkippedItem, SourceDoc,
 };
-use paperbrief_report::{Provenance, SourceInfo};
+use paperbrief_fetch::FigureImage;
+use paperbrief_report::{FigureFile, FigureName, Provenance, SourceInfo};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -118,6 +119,11 @@ impl Store {
     /// A store under `root` (created on first write).
     pub fn new(root: impl Into<PathBuf>) -> Self {
         Self { root: root.into() }
+    }
+
+    /// The store a configuration uses: `state/` in its cache directory, if it has one.
+    pub fn for_config(config: &paperbrief_core::Config) -> Option<Self> {
+        paperbrief_fetch::resolve_cache_dir(config).map(|cache| Self::new(cache.join("state")))
     }
 
     /// The directory holding the store.
@@ -232,6 +238,41 @@ impl Store {
     /// Keeps the day's batch export (replacing an earlier one: its results become stale).
     pub async fn put_manifest(&self, manifest: &Manifest) -> Result<(), OrchestratorError> {
         write(self.manifest_path(manifest.date), manifest).await
+    }
+
+    /// Where key figures are kept, each under the hash of its bytes.
+    pub fn figures_dir(&self) -> PathBuf {
+        self.root.join("figures")
+    }
+
+    /// Keeps a re-encoded figure under the hash of its bytes (the same figure is one file,
+    /// however many papers or runs show it); its name and size.
+    pub async fn put_figure(&self, image: FigureImage) -> Result<FigureFile, OrchestratorError> {
+        let stem = &paperbrief_core::hash::hex_sha256(&image.bytes)[..32];
+        let name = FigureName::parse(&format!("{stem}.{}", image.extension)).map_err(|e| {
+            OrchestratorError::Store {
+                path: self.figures_dir(),
+                source: std::io::Error::other(e),
+            }
+        })?;
+        let path = self.figures_dir().join(name.as_str());
+        let target = path.clone();
+        let (width, height) = (image.width, image.height);
+        tokio::task::spawn_blocking(move || {
+            if target.exists() {
+                return Ok(());
+            }
+            atomic_write(&target, &image.bytes, Visibility::Private)
+        })
+        .await
+        .map_err(std::io::Error::other)
+        .and_then(|r| r)
+        .map_err(|source| OrchestratorError::Store { path, source })?;
+        Ok(FigureFile {
+            name,
+            width,
+            height,
+        })
     }
 
     /// The day's list as last read.

@@ -56,6 +56,7 @@ fn long_doc() -> SourceDoc {
         captions: vec![],
         tables: vec![],
         affiliations: Vec::new(),
+        figure: None,
     }
 }
 

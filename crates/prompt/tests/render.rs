@@ -58,6 +58,7 @@ fn short_doc() -> SourceDoc {
             text: "Model | BLEU\nTiny | 28.4".into(),
         }],
         affiliations: Vec::new(),
+        figure: None,
     }
 }
 

@@ -250,6 +250,9 @@ pub struct SourceInfo {
     /// The affiliations the page read names (never the model's).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub affiliations: Vec<String>,
+    /// The key figure of the page read, with its safe copy or why there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub figure: Option<crate::figure::FigureInfo>,
 }
 
 impl SourceInfo {
@@ -263,6 +266,7 @@ impl SourceInfo {
             cuts: Vec::new(),
             authors: Vec::new(),
             affiliations: Vec::new(),
+            figure: None,
         }
     }
 

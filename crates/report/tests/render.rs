@@ -9,8 +9,8 @@ use paperbrief_core::{
     ArxivId, Fallback, OutputMode, PaperRef, ReportDate, SkippedItem, SourceKind,
 };
 use paperbrief_report::{
-    DailyReport, Entry, Failure, FailureKind, Outcome, Provenance, ReportPaths, SourceInfo,
-    render_markdown,
+    DailyReport, Entry, Failure, FailureKind, FigureFile, FigureInfo, FigureName, Outcome,
+    Provenance, ReportPaths, SourceInfo, render_markdown,
 };
 
 fn paper(n: u32, upvotes: i64) -> PaperRef {
@@ -34,6 +34,25 @@ fn source(n: u32, kind: SourceKind, fallback: Option<&str>, transient: bool) -> 
         cuts: Vec::new(),
         authors: Vec::new(),
         affiliations: Vec::new(),
+        figure: None,
+    }
+}
+
+fn figure(caption: &str, file: Option<&str>) -> FigureInfo {
+    FigureInfo {
+        figure: paperbrief_core::KeyFigure {
+            url: "https://arxiv.org/html/2602.00001v1/x1.png".into(),
+            caption: caption.into(),
+            anchor: "S2.F1".into(),
+        },
+        file: file.map(|name| FigureFile {
+            name: FigureName::parse(name).unwrap(),
+            width: 1200,
+            height: 300,
+        }),
+        note: file
+            .is_none()
+            .then(|| "figure …: an SVG image, refused".into()),
     }
 }
 
@@ -80,6 +99,18 @@ fn report() -> DailyReport {
     let mut html = source(1, SourceKind::Html, None, false);
     html.authors = vec!["Ada Lovelace".into(), "Alan Turing".into()];
     html.affiliations = (1..=7).map(|i| format!("University {i}")).collect();
+    // A kept figure is shown, its caption inert; a refused one is not shown at all.
+    html.figure = Some(figure(
+        "Figure 1: Overview of <b>our</b> [x](javascript:a) pipeline.",
+        Some("0123456789abcdef0123456789abcdef.png"),
+    ));
+    let mut refused = source(
+        2,
+        SourceKind::Abs,
+        Some("HTML temporarily unavailable: answered HTTP 503"),
+        true,
+    );
+    refused.figure = Some(figure("Figure 2: Refused.", None));
     r.entries = vec![
         Entry {
             paper: linked,
@@ -91,12 +122,7 @@ fn report() -> DailyReport {
         },
         Entry {
             paper: odd,
-            source: Some(source(
-                2,
-                SourceKind::Abs,
-                Some("HTML temporarily unavailable: answered HTTP 503"),
-                true,
-            )),
+            source: Some(refused),
             outcome: ok(BRIEF),
             tags: Vec::new(),
             title_zh: None,

@@ -44,6 +44,7 @@ fn day(date: ReportDate, briefs: &[(String, Brief)]) -> DailyReport {
                 cuts: Vec::new(),
                 authors: Vec::new(),
                 affiliations: Vec::new(),
+                figure: None,
             }),
             outcome: Outcome::Ok {
                 brief: brief.clone(),
@@ -82,6 +83,7 @@ fn main() {
         title: "Hugging Face 每日论文简报".into(),
         feed_days: 7,
         templates: None,
+        figures: None,
     };
     let site = Site::new(settings).unwrap();
     let t = Instant::now();

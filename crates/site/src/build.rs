@@ -71,6 +71,7 @@ impl Site {
     ) -> Result<BuildSummary, SiteError> {
         let mut summary = BuildSummary::default();
         let reports = load(paths, &mut summary)?;
+        let figures = crate::figures::publish(&self.settings, &reports, &mut summary.written)?;
         let keys: Vec<ReportKey> = reports.iter().map(key_of).collect();
         for (i, report) in reports.iter().enumerate() {
             let key = keys[i];
@@ -79,10 +80,10 @@ impl Site {
                     .any(|k| *k == key || neighbours(&keys, *k).contains(&key))
             });
             if wanted {
-                let html = self.page(report, &keys, None)?;
+                let html = self.page(report, &keys, None, &figures)?;
                 self.put(&page_name(key), html.as_bytes(), &mut summary)?;
                 for profile in profiles(report) {
-                    let html = self.page(report, &keys, Some(&profile))?;
+                    let html = self.page(report, &keys, Some(&profile), &figures)?;
                     self.put(&profile_page(key, &profile), html.as_bytes(), &mut summary)?;
                 }
             }
@@ -91,7 +92,7 @@ impl Site {
         self.put("index.html", index.as_bytes(), &mut summary)?;
         self.put(
             "feed.xml",
-            feed(&reports, &self.settings).as_bytes(),
+            feed(&reports, &self.settings, &figures).as_bytes(),
             &mut summary,
         )?;
         Ok(summary)
@@ -123,6 +124,7 @@ impl Site {
         report: &DailyReport,
         keys: &[ReportKey],
         profile: Option<&str>,
+        figures: &crate::figures::Available,
     ) -> Result<String, SiteError> {
         let key = key_of(report);
         let (prev, next) = around(keys, key);
@@ -142,7 +144,7 @@ impl Site {
             .into_iter()
             .map(|e| {
                 let theme = crate::overview::theme_of(report, e.paper.id.base());
-                ArticleView::of(e, report.period.is_some(), theme, profile)
+                ArticleView::of(e, report.period.is_some(), theme, profile, figures)
             })
             .collect();
         let switch = switch(report, key_of(report), profile);

@@ -1,25 +1,32 @@
 //! `feed.xml`: an Atom entry per paper of the newest `[site] feed_days` days, and one per digest
 //! of that span. Ids are stable (`urn:paperbrief:2026-02-10:2602.07040`: the same paper on the
 //! same day keeps its id across rebuilds); `updated` is when the report's content last changed;
-//! links point at the paper's anchor on its page; the content is the brief, sanitised.
+//! links point at the paper's anchor on its page; the content is the key figure (absolute under
+//! `base_url`), then the brief, sanitised.
 
 use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Person, Text};
 use chrono::{TimeZone, Utc};
 use paperbrief_report::{DailyReport, Outcome};
 
+use crate::figures::{Available, FigureView};
 use crate::settings::SiteSettings;
 use crate::view::{ArticleView, key_of, page_name};
 use paperbrief_report::html;
 
-/// The feed of `reports` (newest last or first: it sorts them itself).
-pub fn feed(reports: &[DailyReport], settings: &SiteSettings) -> String {
+/// The feed of `reports` (newest last or first: it sorts them itself), showing the key figures
+/// the site has.
+pub(crate) fn feed(
+    reports: &[DailyReport],
+    settings: &SiteSettings,
+    figures: &Available,
+) -> String {
     let mut days: Vec<&DailyReport> = reports.iter().filter(|r| r.period.is_none()).collect();
     days.sort_by_key(|r| std::cmp::Reverse(r.date));
     days.truncate(settings.feed_days);
     let oldest = days.last().map(|r| r.date);
     let mut entries: Vec<Entry> = days
         .iter()
-        .flat_map(|r| paper_entries(r, settings))
+        .flat_map(|r| paper_entries(r, settings, figures))
         .collect();
     for digest in reports.iter().filter(|r| {
         r.period
@@ -54,14 +61,14 @@ pub fn feed(reports: &[DailyReport], settings: &SiteSettings) -> String {
     feed.to_string()
 }
 
-fn paper_entries(report: &DailyReport, settings: &SiteSettings) -> Vec<Entry> {
+fn paper_entries(report: &DailyReport, settings: &SiteSettings, figures: &Available) -> Vec<Entry> {
     let page = page_name(key_of(report));
     report
         .entries
         .iter()
         .filter(|e| matches!(e.outcome, Outcome::Ok { .. }))
         .map(|e| {
-            let view = ArticleView::of(e, false, None, None);
+            let view = ArticleView::of(e, false, None, None, figures);
             let mut entry = Entry::default();
             entry.set_id(format!("urn:paperbrief:{}:{}", report.date, view.id));
             entry.set_title(Text::plain(e.paper.title.clone()));
@@ -70,7 +77,11 @@ fn paper_entries(report: &DailyReport, settings: &SiteSettings) -> Vec<Entry> {
                 settings.link(&format!("{page}#{}", view.id)),
                 "alternate",
             )]);
-            entry.set_content(Some(html_content(brief_html(e))));
+            let figure = view
+                .figure
+                .as_ref()
+                .map_or_else(String::new, |f| figure_html(f, settings));
+            entry.set_content(Some(html_content(figure + &brief_html(e))));
             entry
         })
         .collect()
@@ -104,6 +115,18 @@ fn digest_entry(report: &DailyReport, settings: &SiteSettings) -> Entry {
         escape(&summary)
     ))));
     entry
+}
+
+/// The key figure as feed readers show it: the image at its absolute URL under `base_url`.
+fn figure_html(figure: &FigureView, settings: &SiteSettings) -> String {
+    format!(
+        r#"<figure><img src="{}" width="{}" height="{}" alt="{}"><figcaption>{}</figcaption></figure>"#,
+        escape(&settings.link(&figure.src)),
+        figure.width,
+        figure.height,
+        escape(&figure.caption),
+        escape(&figure.caption)
+    )
 }
 
 /// The brief as HTML: each section's name as a heading, its Markdown rendered and sanitised.

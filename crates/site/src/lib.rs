@@ -9,7 +9,8 @@
 
 pub mod build;
 pub mod error;
-pub mod feed;
+mod feed;
+mod figures;
 mod overview;
 pub mod settings;
 mod templates;

@@ -18,6 +18,8 @@ pub struct SiteSettings {
     pub feed_days: usize,
     /// Templates to use instead of the built-in ones.
     pub templates: Option<PathBuf>,
+    /// Where the key figures are kept (the store's `figures/`); `None`: no figures are shown.
+    pub figures: Option<PathBuf>,
 }
 
 impl SiteSettings {
@@ -38,7 +40,14 @@ impl SiteSettings {
             title: site.title.clone(),
             feed_days: site.feed_days.get() as usize,
             templates: site.templates.clone(),
+            figures: None,
         }
+    }
+
+    /// These settings, with the key figures copied from `dir` and shown.
+    pub fn with_figures(mut self, dir: PathBuf) -> Self {
+        self.figures = Some(dir);
+        self
     }
 
     /// `page` (`2026-02-10.html#2602.07040`) as the feed links it: absolute under `base_url`,

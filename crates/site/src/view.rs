@@ -62,6 +62,8 @@ pub(crate) struct ArticleView {
     /// On a profile's page: not a pick (shown dimmed).
     dim: bool,
     links: Vec<Link>,
+    /// The key figure, when the site has it.
+    pub(crate) figure: Option<crate::figures::FigureView>,
     source: String,
     degraded: bool,
     status: &'static str,
@@ -79,6 +81,7 @@ impl ArticleView {
         in_digest: bool,
         theme: Option<usize>,
         profile: Option<&str>,
+        figures: &crate::figures::Available,
     ) -> Self {
         let p = &entry.paper;
         let (status, sections, reason) = match &entry.outcome {
@@ -102,6 +105,7 @@ impl ArticleView {
                 url: format!("{}.html#{}", p.list_date, p.id.base()),
             }),
             links: links(p),
+            figure: crate::figures::view(entry, figures),
             source: entry
                 .source
                 .as_ref()

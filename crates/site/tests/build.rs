@@ -56,6 +56,7 @@ pub fn day(date: &str) -> DailyReport {
                 cuts: vec![],
                 authors: Vec::new(),
                 affiliations: Vec::new(),
+                figure: None,
             }),
             outcome: Outcome::Ok {
                 brief,
@@ -108,6 +109,7 @@ fn settings(out: &Path) -> SiteSettings {
         title: "测试简报".into(),
         feed_days: 7,
         templates: None,
+        figures: None,
     }
 }
 
@@ -268,4 +270,78 @@ fn demo_site_for_screenshots() {
         .unwrap()
         .build_all(&paths)
         .unwrap();
+}
+
+/// A figure with a kept copy named `name` (or refused, with a note, when `name` is `None`).
+fn figure(n: u32, name: Option<&str>) -> paperbrief_report::FigureInfo {
+    paperbrief_report::FigureInfo {
+        figure: paperbrief_core::KeyFigure {
+            url: format!("https://arxiv.org/html/2602.{n:05}v1/x1.png"),
+            caption: format!("Figure 1: Overview <script>alert({n})</script>"),
+            anchor: "S2.F1".into(),
+        },
+        file: name.map(|name| paperbrief_report::FigureFile {
+            name: paperbrief_report::FigureName::parse(name).unwrap(),
+            width: 640,
+            height: 320,
+        }),
+        note: name.is_none().then(|| "refused".into()),
+    }
+}
+
+#[test]
+fn key_figures_are_copied_into_the_site_and_shown_only_when_their_copy_exists() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("figures");
+    std::fs::create_dir_all(&store).unwrap();
+    let kept = "00112233445566778899aabbccddeeff.png";
+    let bytes = paperbrief_testkit::png_bytes(640, 320);
+    std::fs::write(store.join(kept), &bytes).unwrap();
+    let mut report = day("2026-02-10");
+    let names = [
+        Some(kept),
+        // Named by the report, missing from the store (a cleared cache): not shown.
+        Some("ffeeddccbbaa99887766554433221100.png"),
+        None,
+    ];
+    for (i, name) in names.into_iter().enumerate() {
+        let source = report.entries[i].source.as_mut().unwrap();
+        source.url = format!("https://arxiv.org/html/2602.{:05}v1", i + 1);
+        source.figure = Some(figure(i as u32 + 1, name));
+    }
+    let paths = ReportPaths::new(dir.path().join("reports"));
+    paths.write(&report).unwrap();
+    let out = dir.path().join("site");
+    let site = Site::new(settings(&out).with_figures(store)).unwrap();
+    let first = site.build_all(&paths).unwrap();
+    assert!(first.written.contains(&out.join("figures").join(kept)));
+    assert_eq!(
+        std::fs::read(out.join("figures").join(kept)).unwrap(),
+        bytes
+    );
+    assert_eq!(std::fs::read_dir(out.join("figures")).unwrap().count(), 1);
+
+    let page = std::fs::read_to_string(out.join("2026-02-10.html"))
+        .unwrap()
+        .replace("&#x2f;", "/");
+    assert_eq!(page.matches("<figure class=\"key-figure\">").count(), 1);
+    let shown = &page[page.find("<figure class=\"key-figure\">").unwrap()..];
+    let shown = &shown[..shown.find("</figure>").unwrap()];
+    assert!(
+        shown.contains("href=\"https://arxiv.org/html/2602.00001v1#S2.F1\"")
+            && shown.contains(&format!(
+                "<img src=\"figures/{kept}\" width=\"640\" height=\"320\""
+            ))
+            && shown.contains("Overview &lt;script&gt;alert(1)"),
+        "{shown}"
+    );
+    assert!(!page.contains("<script>alert"));
+    let feed = std::fs::read_to_string(out.join("feed.xml")).unwrap();
+    assert!(
+        feed.contains(&format!("https://me.example/papers/figures/{kept}")),
+        "the feed's figure is absolute: {feed}"
+    );
+    // A rebuild copies nothing again.
+    let again = site.build_all(&paths).unwrap();
+    assert!(again.written.is_empty(), "{:?}", again.written);
 }

@@ -7,6 +7,7 @@
 
 pub mod batch;
 mod embed;
+mod figure;
 mod llm;
 pub mod reports;
 mod rss;
@@ -19,6 +20,7 @@ use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 pub use embed::{DIMENSIONS, EmbeddingsLog, bag_of_words, embeddings_endpoint};
+pub use figure::{FakeFigure, encode, png_bytes, png_header};
 pub use llm::{Behaviour, FakeLlm, LoggedRequest, OVERVIEW, Script, good_answer, good_overview};
 pub use rss::peak_rss;
 
@@ -39,6 +41,8 @@ pub struct FakePaper {
     pub extra_paragraphs: usize,
     /// The author's affiliation, as LaTeXML marks it up, when the page names one.
     pub affiliation: Option<String>,
+    /// Its key figure, when the page shows one (after the method section).
+    pub figure: Option<FakeFigure>,
 }
 
 impl FakePaper {
@@ -52,6 +56,7 @@ impl FakePaper {
             html_failures: 0,
             extra_paragraphs: 0,
             affiliation: None,
+            figure: None,
         }
     }
 
@@ -66,9 +71,10 @@ impl FakePaper {
 <div class="ltx_authors"><span class="ltx_creator ltx_role_author"><span class="ltx_personname">Ada Lovelace</span>{aff}</span></div>
 <div class="ltx_abstract"><h6 class="ltx_title">Abstract</h6><p class="ltx_p">We study {t} and improve accuracy by 12.5%.</p></div>
 <section class="ltx_section"><h2 class="ltx_title">1 Introduction</h2><div class="ltx_para"><p class="ltx_p">{t} matters. We reach 91.3% on the benchmark.</p></div></section>
-<section class="ltx_section"><h2 class="ltx_title">2 Method</h2><div class="ltx_para"><p class="ltx_p">We propose a method that is 3x faster.</p></div>{extra}</section>
+<section class="ltx_section"><h2 class="ltx_title">2 Method</h2><div class="ltx_para"><p class="ltx_p">We propose a method that is 3x faster.</p></div>{figure}{extra}</section>
 </article></body></html>"#,
             t = self.title,
+            figure = self.figure.as_ref().map(FakeFigure::markup).unwrap_or_default(),
             aff = self.affiliation.as_ref().map_or_else(String::new, |a| format!(
                 "<span class=\"ltx_author_notes\"><span class=\"ltx_contact ltx_role_affiliation\"><span class=\"ltx_contact_name\">Affiliation: </span>{a}</span><span class=\"ltx_contact ltx_role_email\">ada@example.org</span></span>"
             )),
@@ -151,6 +157,9 @@ impl StandIn {
                 .respond_with(html)
                 .mount(&server)
                 .await;
+            if let Some(figure) = &p.figure {
+                figure.mount(&server).await;
+            }
         }
         Mock::given(method("GET"))
             .and(path("/api/query"))
@@ -188,6 +197,9 @@ impl StandIn {
                 .with_priority(2)
                 .mount(&self.server)
                 .await;
+            if let Some(figure) = &p.figure {
+                figure.mount(&self.server).await;
+            }
         }
         self.papers
             .lock()

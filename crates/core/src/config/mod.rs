@@ -73,6 +73,8 @@ pub struct SourcesConfig {
     pub retry_max_delay_secs: u64,
     pub hf_page_size: u32,
     pub arxiv_api_batch: u32,
+    pub figures: bool,
+    pub max_figure_bytes: NonZeroU64,
 }
 
 /// `[cache]`: see `config/default.toml`.

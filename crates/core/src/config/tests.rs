@@ -20,6 +20,8 @@ fn defaults_parse_and_hold_the_documented_keys() {
     );
     assert_eq!(c.sources.arxiv_min_interval_ms, 1000);
     assert_eq!(c.sources.max_page_bytes.get(), 20_000_000);
+    assert!(c.sources.figures);
+    assert_eq!(c.sources.max_figure_bytes.get(), 5_000_000);
     assert_eq!(c.output.dir, "reports");
     assert_eq!(c.llm.base_url.expose(), "http://localhost:8000/v1");
     assert_eq!(c.llm.max_tokens.get(), 2048);

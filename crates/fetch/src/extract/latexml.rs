@@ -52,6 +52,7 @@ pub(crate) fn extract(doc: &Html) -> Option<Extracted> {
         }
     }
     let abstract_text = abstract_paras.join("\n\n");
+    let figure = super::figure::key_figure(article);
     walker.article(article);
     Some(Extracted {
         id: id_from_assets(doc),
@@ -62,6 +63,8 @@ pub(crate) fn extract(doc: &Html) -> Option<Extracted> {
         sections: walker.sections,
         captions: walker.captions,
         tables: walker.tables,
+        figure,
+        base_href: super::figure::base_href(doc),
     })
 }
 

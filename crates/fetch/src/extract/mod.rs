@@ -8,15 +8,17 @@ mod abs_page;
 mod atom;
 mod blocks;
 mod classify;
+mod figure;
 mod latexml;
 mod people;
 mod text;
 
-use paperbrief_core::{ArxivId, Caption, Section, SourceDoc, SourceKind, Table};
+use paperbrief_core::{ArxivId, Caption, KeyFigure, Section, SourceDoc, SourceKind, Table};
 use scraper::Html;
 use serde::Serialize;
 
 pub use atom::parse_feed;
+pub use figure::FigureCandidate;
 
 /// A paper's content as read from a LaTeXML page, before it is tied to an id and URL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -39,6 +41,12 @@ pub struct Extracted {
     pub captions: Vec<Caption>,
     /// Tables.
     pub tables: Vec<Table>,
+    /// The key figure, as the page writes it.
+    #[serde(skip)]
+    pub figure: Option<FigureCandidate>,
+    /// The page's `<base href>`, which relative image paths resolve against.
+    #[serde(skip)]
+    pub base_href: Option<String>,
 }
 
 /// What an abstract page or an export-API entry says about a paper.
@@ -219,8 +227,12 @@ fn is_no_html(text: &str) -> bool {
 }
 
 impl Extracted {
-    /// Ties the content to a paper: a full-text [`SourceDoc`].
-    pub fn into_source(self, id: ArxivId, url: String) -> SourceDoc {
+    /// Ties the content to a paper: a full-text [`SourceDoc`] read from `url`, whose final URL
+    /// (after redirects) was `page_url`; the key figure's image is resolved against it.
+    pub fn into_source(self, id: ArxivId, url: String, page_url: &str) -> SourceDoc {
+        let figure = self
+            .figure
+            .and_then(|f| resolve_figure(f, self.base_href.as_deref(), page_url));
         SourceDoc {
             kind: SourceKind::Html,
             id,
@@ -232,8 +244,30 @@ impl Extracted {
             sections: self.sections,
             captions: self.captions,
             tables: self.tables,
+            figure,
         }
     }
+}
+
+/// The figure with its image URL resolved as a browser would: against the page's `<base>`, if
+/// any, resolved against the page's URL. Only `http(s)` images are kept (no `data:`, no
+/// `javascript:`); whether the URL may be fetched is decided when it is.
+fn resolve_figure(
+    figure: FigureCandidate,
+    base_href: Option<&str>,
+    page_url: &str,
+) -> Option<KeyFigure> {
+    let page = url::Url::parse(page_url).ok()?;
+    let base = match base_href {
+        Some(href) => page.join(href).ok()?,
+        None => page,
+    };
+    let image = base.join(&figure.src).ok()?;
+    matches!(image.scheme(), "http" | "https").then(|| KeyFigure {
+        url: image.to_string(),
+        caption: figure.caption,
+        anchor: figure.anchor,
+    })
 }
 
 impl AbstractInfo {
@@ -261,6 +295,7 @@ impl AbstractInfo {
             sections,
             captions: Vec::new(),
             tables: Vec::new(),
+            figure: None,
         }
     }
 }

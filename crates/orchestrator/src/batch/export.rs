@@ -134,6 +134,7 @@ impl Planning<'_> {
         let line = json!({"custom_id": custom_id, "method": "POST", "url": "/v1/chat/completions", "body": body});
         let mut info = source_info(&source);
         info.cuts.clone_from(&prompt.cuts);
+        info.figure = self.services.figures().attach(&source.doc).await;
         Line::Request(
             line.to_string(),
             Box::new(ManifestEntry {

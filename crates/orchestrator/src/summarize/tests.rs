@@ -96,6 +96,7 @@ fn doc(paragraphs: usize) -> SourceDoc {
         captions: Vec::new(),
         tables: Vec::new(),
         affiliations: Vec::new(),
+        figure: None,
     }
 }
 
