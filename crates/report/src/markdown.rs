@@ -210,13 +210,13 @@ fn entry_with(entry: &Entry, listed: Option<paperbrief_core::ReportDate>) -> Str
     out
 }
 
-/// The key figure — `![关键图](arXiv image URL)` with its caption in italics below — when its
-/// safe copy was made (a refused image is never linked).
+/// `![图：caption](arXiv image URL)` for a figure whose safe copy was made (a refused image is
+/// never linked).
 fn key_figure(entry: &Entry) -> Option<String> {
     let (figure, _) = entry.source.as_ref()?.figure.as_ref()?.shown()?;
     let url = safe::http_url(&figure.url)?;
     let caption = safe::inline_text(&figure.caption);
-    Some(format!("![关键图]({url})\n*{}*", caption.trim()))
+    Some(format!("![图：{}]({url})", caption.trim()))
 }
 
 /// `A, B, C 等 12 人`: the first `shown` names, and how many in all when there are more.
