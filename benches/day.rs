@@ -47,6 +47,7 @@ fn papers() -> Vec<FakePaper> {
                     1600,
                     900,
                 )),
+                page: Default::default(),
             })
             .collect();
     }

@@ -12,20 +12,15 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use common::browser::{browser, require_chromium, serve};
 use common::day::{DATE, Dirs, dirs, paperbrief_run};
 use common::stderr;
 use fantoccini::wd::WebDriverCompatibleCommand;
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use paperbrief_testkit::{Behaviour, FakeLlm, FakePaper, Script, StandIn};
 use serde_json::json;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
-
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 /// Errors, CSP violations, `console.error` and `alert` calls, collected before any page script.
 const WATCH: &str = "window.__problems = [];\
@@ -60,67 +55,6 @@ fn papers() -> Vec<FakePaper> {
         .collect();
     v[3].title = "Sparse Mixture Routing".into();
     v
-}
-
-/// Serves every file of `dir` on loopback, as a web server would.
-async fn serve(dir: &Path) -> MockServer {
-    let server = MockServer::start().await;
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let kind = if name.ends_with(".xml") {
-            "application/atom+xml"
-        } else {
-            "text/html; charset=utf-8"
-        };
-        Mock::given(method("GET"))
-            .and(path(format!("/{name}")))
-            .respond_with(
-                ResponseTemplate::new(200).set_body_raw(std::fs::read(entry.path()).unwrap(), kind),
-            )
-            .mount(&server)
-            .await;
-    }
-    server
-}
-
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-async fn browser(profile: &Path) -> (Driver, Client) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let driver = Driver(
-        Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let caps = json!({"goog:chromeOptions": {"binary": CHROMIUM, "args": [
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", "--hide-scrollbars", format!("--user-data-dir={}", profile.display())]}});
-    let mut last = None;
-    for _ in 0..100 {
-        let mut builder = ClientBuilder::rustls().unwrap();
-        builder.capabilities(caps.as_object().unwrap().clone());
-        match builder.connect(&format!("http://127.0.0.1:{port}")).await {
-            Ok(client) => return (driver, client),
-            Err(e) => last = Some(e),
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("chromedriver did not start: {last:?}");
 }
 
 async fn count(client: &Client, selector: &str) -> usize {
@@ -201,10 +135,7 @@ async fn run_builds_the_site_and_a_rerun_rewrites_nothing() {
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs Chromium and chromedriver (apt install chromium chromium-driver fonts-noto-cjk): run with --include-ignored"]
 async fn the_day_page_works_in_a_real_browser() {
-    assert!(
-        Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists(),
-        "{CHROMIUM} or {CHROMEDRIVER} is missing: apt install chromium chromium-driver fonts-noto-cjk"
-    );
+    require_chromium();
     let (_stand, d, site) = built_site().await;
     let web = serve(&site).await;
     let (_driver, client) = browser(&d.home.join("chromium-profile")).await;

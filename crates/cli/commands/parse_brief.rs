@@ -34,8 +34,7 @@ pub(crate) async fn run(global: &GlobalArgs, args: &ParseBriefArgs) -> Result<Ou
         }
     };
     if let Some(source) = &args.source {
-        let text = source_text(global, source).await?;
-        brief.check_grounding(&Grounding::new(&text));
+        brief.check_grounding(&grounding(global, source).await?);
     }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&brief)?);
@@ -49,15 +48,18 @@ pub(crate) async fn run(global: &GlobalArgs, args: &ParseBriefArgs) -> Result<Ou
 }
 
 /// The text a brief is checked against: a saved page (parsed offline) or a fetched paper.
-async fn source_text(global: &GlobalArgs, source: &str) -> Result<String> {
+/// The numbers of `source` (a saved page or an arXiv id), with their places when it is a full
+/// text.
+async fn grounding(global: &GlobalArgs, source: &str) -> Result<Grounding> {
     let path = Path::new(source);
     if path.exists() {
         let raw = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         let text = String::from_utf8_lossy(&raw);
-        return Ok(match parse_document(&text) {
-            Parsed::FullText(e) => e
-                .into_source(super::unnamed_paper(), String::new(), "")
-                .full_text(),
+        return Ok(Grounding::new(&match parse_document(&text) {
+            Parsed::FullText(e) => {
+                let doc = e.into_source(super::unnamed_paper(), String::new(), "");
+                return Ok(Grounding::of_source(&doc, None));
+            }
             Parsed::Abstract(a) => format!(
                 "{}\n{}\n{}",
                 a.title,
@@ -71,12 +73,13 @@ async fn source_text(global: &GlobalArgs, source: &str) -> Result<String> {
                 .join("\n"),
             // Plain text (e.g. a saved abstract): check against it as it is.
             _ => text.into_owned(),
-        });
+        }));
     }
     let id = ArxivId::from_user(source).with_context(|| {
         format!("--source `{source}` is neither an existing file nor an arXiv id")
     })?;
     let config = settings::load(global)?;
     let sources = Sources::from_config(&config, true)?;
-    Ok(sources.arxiv.fetch_source(&id, None).await?.doc.full_text())
+    let doc = sources.arxiv.fetch_source(&id, None).await?.doc;
+    Ok(Grounding::of_source(&doc, None))
 }

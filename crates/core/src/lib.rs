@@ -25,8 +25,8 @@ pub mod source;
 
 pub use arxiv_id::ArxivId;
 pub use brief::{
-    AnswerError, AnswerFormat, Brief, Grounding, ParseOptions, Problem, SectionName, Sections,
-    Ungrounded, json_schema,
+    AnswerError, AnswerFormat, Brief, Evidence, Grounding, ParseOptions, Problem, SectionName,
+    Sections, Ungrounded, json_schema,
 };
 pub use config::{
     ChannelKind, Config, ConfigBuilder, EmailChannel, EnvVar, NotifyChannel, OutputMode,
@@ -39,4 +39,6 @@ pub use fallback::Fallback;
 pub use http_url::{HttpUrl, UrlError};
 pub use paper::{PaperRef, SkippedItem, report_order};
 pub use period::Period;
-pub use source::{Caption, KeyFigure, Section, SourceDoc, SourceKind, Table};
+pub use source::{
+    Caption, KeyFigure, Section, SourceDoc, SourceKind, Table, TextAnchor, is_element_id,
+};

@@ -35,6 +35,31 @@ pub struct Section {
     pub text: String,
     /// Whether the section is part of an appendix.
     pub appendix: bool,
+    /// The section element's id on the page (`S3.SS2`, `A1`); empty when it has none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub anchor: String,
+    /// Where paragraphs with their own element id (`S3.SS2.p1`) start in `text`, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paragraphs: Vec<TextAnchor>,
+}
+
+/// Whether `id` may be kept as an element id to link to (`S4.T2`, `S3.SS2.p1`, `A1`): 1 to 100
+/// ASCII letters, digits, `.`, `_`, `:` or `-`, as LaTeXML writes them. Anything else from a page
+/// is dropped, so an anchor can never break out of a link.
+pub fn is_element_id(id: &str) -> bool {
+    (1..=100).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'))
+}
+
+/// A paragraph's element id and where its text starts in its section's text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextAnchor {
+    /// Byte offset into [`Section::text`].
+    pub at: usize,
+    /// The element id on the page.
+    pub id: String,
 }
 
 /// A figure or table caption.
@@ -44,6 +69,9 @@ pub struct Caption {
     pub section: Option<usize>,
     /// The caption text including its tag, e.g. `Figure 1: The Transformer`.
     pub text: String,
+    /// The figure element's id on the page (`S3.F1`); empty when it has none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub anchor: String,
 }
 
 /// A data table: its caption and its cells, one row per line, cells separated by ` | `.
@@ -55,6 +83,9 @@ pub struct Table {
     pub caption: String,
     /// The rows.
     pub text: String,
+    /// The table element's id on the page (`S4.T2`); empty when it has none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub anchor: String,
 }
 
 /// What was read of one paper.

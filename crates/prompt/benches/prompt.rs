@@ -51,6 +51,8 @@ fn long_doc() -> SourceDoc {
                 level: 1,
                 text: text.clone(),
                 appendix: i > 25,
+                anchor: String::new(),
+                paragraphs: Vec::new(),
             })
             .collect(),
         captions: vec![],
@@ -90,7 +92,16 @@ fn benches(c: &mut Criterion) {
     g.bench_function(format!("render {} briefs", briefs.len()), |b| {
         b.iter(|| briefs.iter().map(|b| b.render().len()).sum::<usize>())
     });
-    let grounding = Grounding::new(&long_doc().full_text());
+    let doc = long_doc();
+    // Building the numbers of a paper: from its text alone, and with the place of each (what
+    // every brief now records as evidence).
+    g.bench_function("grounding: numbers of a 30-section paper", |b| {
+        b.iter(|| Grounding::new(&doc.full_text()))
+    });
+    g.bench_function("grounding: numbers and places of a 30-section paper", |b| {
+        b.iter(|| Grounding::of_source(&doc, None))
+    });
+    let grounding = Grounding::of_source(&doc, None);
     g.bench_function("grounding check", |b| {
         b.iter(|| {
             briefs

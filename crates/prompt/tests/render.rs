@@ -16,6 +16,8 @@ fn section(heading: &str, level: u8, text: &str, appendix: bool) -> Section {
         level,
         text: text.into(),
         appendix,
+        anchor: String::new(),
+        paragraphs: Vec::new(),
     }
 }
 
@@ -51,11 +53,13 @@ fn short_doc() -> SourceDoc {
         captions: vec![Caption {
             section: Some(1),
             text: "Figure 1: The architecture.".into(),
+            anchor: String::new(),
         }],
         tables: vec![Table {
             section: Some(2),
             caption: "Table 1: BLEU.".into(),
             text: "Model | BLEU\nTiny | 28.4".into(),
+            anchor: String::new(),
         }],
         affiliations: Vec::new(),
         figure: None,
@@ -105,6 +109,7 @@ fn long_doc() -> SourceDoc {
         section: Some(4),
         caption: "Table 1: BLEU.".into(),
         text: "Model | BLEU\nTiny | 28.4".into(),
+        anchor: String::new(),
     }];
     doc
 }

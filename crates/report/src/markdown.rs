@@ -189,7 +189,7 @@ fn entry_with(entry: &Entry, listed: Option<paperbrief_core::ReportDate>) -> Str
     match &entry.outcome {
         Outcome::Ok { brief, .. } => {
             out.push('\n');
-            out.push_str(&render_brief(brief));
+            out.push_str(&render_brief(entry, brief));
         }
         Outcome::Failed(f) => {
             let _ = write!(
@@ -249,8 +249,9 @@ fn links(p: &paperbrief_core::PaperRef) -> String {
 }
 
 /// The five sections in their canonical headings, each followed by a note naming the numbers it
-/// quotes that the paper does not contain.
-fn render_brief(brief: &paperbrief_core::Brief) -> String {
+/// quotes that the paper does not contain, and one linking those it does contain to where the
+/// paper states them.
+fn render_brief(entry: &Entry, brief: &paperbrief_core::Brief) -> String {
     let mut out = String::new();
     for (i, (name, content)) in brief.sections.iter().enumerate() {
         if i > 0 {
@@ -265,6 +266,18 @@ fn render_brief(brief: &paperbrief_core::Brief) -> String {
         let numbers: Vec<String> = brief.ungrounded_in(name).map(safe::inline_text).collect();
         if !numbers.is_empty() {
             let _ = write!(out, "\n\n> ⚠️ 原文中未找到的数字：{}", numbers.join("、"));
+        }
+        let sources: Vec<String> = brief
+            .evidence_in(name)
+            .iter()
+            .filter_map(|e| {
+                let url = safe::http_url(&entry.evidence_url(e))?;
+                let (text, label) = (safe::inline_text(&e.text), safe::inline_text(&e.label));
+                Some(format!("{text}（[{label}]({url})）"))
+            })
+            .collect();
+        if !sources.is_empty() {
+            let _ = write!(out, "\n\n> 出处：{}", sources.join("、"));
         }
     }
     out

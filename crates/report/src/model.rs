@@ -190,6 +190,26 @@ impl Entry {
         out
     }
 
+    /// Where a reader checks `evidence`: the page read at the element holding it
+    /// (`…/html/2602.07040v1#S4.T2`), the page itself for the abstract, and the abstract page
+    /// for a paper read from the abstract. Always an `http(s)` URL.
+    pub fn evidence_url(&self, evidence: &paperbrief_core::Evidence) -> String {
+        let page = self
+            .source
+            .as_ref()
+            .filter(|s| s.kind == SourceKind::Html)
+            .and_then(|s| url::Url::parse(&s.url).ok())
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.has_host());
+        match page {
+            Some(mut url) => {
+                let anchor = &evidence.anchor;
+                url.set_fragment(paperbrief_core::is_element_id(anchor).then_some(anchor.as_str()));
+                url.to_string()
+            }
+            None => self.paper.arxiv_url(),
+        }
+    }
+
     /// The title readers of a Chinese briefing scan first: the Chinese one when given.
     pub fn display_title(&self) -> &str {
         self.title_zh.as_deref().unwrap_or(&self.paper.title)

@@ -205,3 +205,39 @@ fn reports_round_trip_through_their_files_readable_by_others() {
     let old: DailyReport = serde_json::from_str(v1).unwrap();
     assert!(old.skipped.is_empty() && old.is_complete());
 }
+
+#[test]
+fn evidence_links_into_the_page_read_or_the_abstract_page() {
+    let evidence = |anchor: &str| paperbrief_core::Evidence {
+        text: "38%".into(),
+        anchor: anchor.into(),
+        label: "表 2".into(),
+    };
+    let entry = |kind: SourceKind| Entry {
+        paper: paper(1, 1),
+        source: Some(source(1, kind, None, false)),
+        outcome: ok(BRIEF),
+        tags: Vec::new(),
+        title_zh: None,
+        relevance: Default::default(),
+    };
+    let html = entry(SourceKind::Html);
+    assert_eq!(
+        html.evidence_url(&evidence("S4.T2")),
+        "https://arxiv.org/html/2602.00001v1#S4.T2"
+    );
+    // The abstract has no id: the page itself.
+    assert_eq!(
+        html.evidence_url(&evidence("")),
+        "https://arxiv.org/html/2602.00001v1"
+    );
+    // An id that could break out of a link is never used.
+    assert_eq!(
+        html.evidence_url(&evidence("x)[a](javascript:b")),
+        "https://arxiv.org/html/2602.00001v1"
+    );
+    assert_eq!(
+        entry(SourceKind::Abs).evidence_url(&evidence("S4.T2")),
+        "https://arxiv.org/abs/2602.00001"
+    );
+}

@@ -85,7 +85,7 @@ impl ArticleView {
     ) -> Self {
         let p = &entry.paper;
         let (status, sections, reason) = match &entry.outcome {
-            Outcome::Ok { brief, .. } => ("ok", sections(brief), String::new()),
+            Outcome::Ok { brief, .. } => ("ok", sections(entry, brief), String::new()),
             Outcome::Failed(f) => ("failed", Vec::new(), f.for_readers()),
             Outcome::Pending => ("pending", Vec::new(), String::new()),
         };
@@ -163,13 +163,26 @@ pub(crate) fn links(p: &paperbrief_core::PaperRef) -> Vec<Link> {
     out
 }
 
-fn sections(brief: &Brief) -> Vec<SectionView> {
+/// The five sections as HTML, each number the paper states linked to where it states it.
+fn sections(entry: &Entry, brief: &Brief) -> Vec<SectionView> {
     brief
         .sections
         .iter()
-        .map(|(name, content)| SectionView {
+        .map(|(name, content)| {
+            let links: Vec<html::PhraseLink> = brief
+                .evidence_in(name)
+                .iter()
+                .map(|e| html::PhraseLink {
+                    text: e.text.clone(),
+                    url: entry.evidence_url(e),
+                    title: e.label.clone(),
+                })
+                .collect();
+            (name, content, links)
+        })
+        .map(|(name, content, links)| SectionView {
             name: name.zh(),
-            html: minijinja::Value::from_safe_string(html::markdown(content)),
+            html: minijinja::Value::from_safe_string(html::markdown_with_links(content, &links)),
             ungrounded: brief.ungrounded_in(name).map(str::to_owned).collect(),
         })
         .collect()

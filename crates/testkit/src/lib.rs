@@ -43,6 +43,9 @@ pub struct FakePaper {
     pub affiliation: Option<String>,
     /// Its key figure, when the page shows one (after the method section).
     pub figure: Option<FakeFigure>,
+    /// A page served as it is (a recorded or hand-written LaTeXML page) instead of the
+    /// generated one.
+    pub page: Option<String>,
 }
 
 impl FakePaper {
@@ -57,11 +60,15 @@ impl FakePaper {
             extra_paragraphs: 0,
             affiliation: None,
             figure: None,
+            page: None,
         }
     }
 
     /// A LaTeXML page for the paper, with numbers the briefs can cite.
     pub fn html_page(&self) -> String {
+        if let Some(page) = &self.page {
+            return page.clone();
+        }
         let extra: String = (0..self.extra_paragraphs)
             .map(|i| format!("<div class=\"ltx_para\"><p class=\"ltx_p\">Detail {i}: the method processes every input token and keeps a running summary of the sequence.</p></div>"))
             .collect();
@@ -70,8 +77,8 @@ impl FakePaper {
 <h1 class="ltx_title ltx_title_document">{t}</h1>
 <div class="ltx_authors"><span class="ltx_creator ltx_role_author"><span class="ltx_personname">Ada Lovelace</span>{aff}</span></div>
 <div class="ltx_abstract"><h6 class="ltx_title">Abstract</h6><p class="ltx_p">We study {t} and improve accuracy by 12.5%.</p></div>
-<section class="ltx_section"><h2 class="ltx_title">1 Introduction</h2><div class="ltx_para"><p class="ltx_p">{t} matters. We reach 91.3% on the benchmark.</p></div></section>
-<section class="ltx_section"><h2 class="ltx_title">2 Method</h2><div class="ltx_para"><p class="ltx_p">We propose a method that is 3x faster.</p></div>{figure}{extra}</section>
+<section class="ltx_section" id="S1"><h2 class="ltx_title">1 Introduction</h2><div class="ltx_para" id="S1.p1"><p class="ltx_p">{t} matters. We reach 91.3% on the benchmark.</p></div></section>
+<section class="ltx_section" id="S2"><h2 class="ltx_title">2 Method</h2><div class="ltx_para" id="S2.p1"><p class="ltx_p">We propose a method that is 3x faster.</p></div>{figure}{extra}</section>
 </article></body></html>"#,
             t = self.title,
             figure = self.figure.as_ref().map(FakeFigure::markup).unwrap_or_default(),
@@ -148,7 +155,7 @@ impl StandIn {
                     .await;
             }
             let html = if p.html {
-                ResponseTemplate::new(200).set_body_string(p.html_page())
+                ResponseTemplate::new(200).set_body_raw(p.html_page(), "text/html; charset=utf-8")
             } else {
                 ResponseTemplate::new(404)
             };
@@ -193,7 +200,10 @@ impl StandIn {
         for p in papers {
             Mock::given(method("GET"))
                 .and(path(format!("/html/{}v1", p.id)))
-                .respond_with(ResponseTemplate::new(200).set_body_string(p.html_page()))
+                .respond_with(
+                    ResponseTemplate::new(200)
+                        .set_body_raw(p.html_page(), "text/html; charset=utf-8"),
+                )
                 .with_priority(2)
                 .mount(&self.server)
                 .await;

@@ -1,17 +1,20 @@
 //! `Brief`: the five sections of a paper brief, parsed from a model's answer, checked, and
 //! rendered canonically.
 
+mod evidence;
 mod grounding;
 mod heading;
 mod parse;
 mod problems;
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::de::{self, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+pub use evidence::Evidence;
 pub use grounding::Grounding;
 pub use problems::{AnswerError, Problem};
 
@@ -250,6 +253,10 @@ pub struct Brief {
     /// under the section.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ungrounded: Vec<Ungrounded>,
+    /// Where the paper states the numbers each section quotes, by section (Chinese name): read
+    /// from the paper, never from the model.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub evidence: BTreeMap<String, Vec<Evidence>>,
 }
 
 /// A number a section quotes that the paper does not contain.
@@ -310,7 +317,8 @@ impl Brief {
     }
 
     /// Adds a warning for every number in 一句话核心贡献 and 实验效果 that the source does not
-    /// contain (after normalising 20x/20×/20 倍, thousands separators and full-width digits).
+    /// contain (after normalising 20x/20×/20 倍, thousands separators and full-width digits),
+    /// and records where the source states the others (when `source` knows places).
     pub fn check_grounding(&mut self, source: &Grounding) {
         for name in [SectionName::Contribution, SectionName::Results] {
             for number in source.unsupported(self.section(name)) {
@@ -323,7 +331,18 @@ impl Brief {
                     number,
                 });
             }
+            let found = source.evidence(self.section(name));
+            if found.is_empty() {
+                self.evidence.remove(name.zh());
+            } else {
+                self.evidence.insert(name.zh().to_owned(), found);
+            }
         }
+    }
+
+    /// Where the paper states the numbers `name` quotes.
+    pub fn evidence_in(&self, name: SectionName) -> &[Evidence] {
+        self.evidence.get(name.zh()).map_or(&[], Vec::as_slice)
     }
 
     /// The numbers `name` quotes that the source does not contain.

@@ -86,6 +86,7 @@ pub(super) fn validate(
             sections,
             warnings,
             ungrounded: Vec::new(),
+            evidence: Default::default(),
         })
     } else {
         Err(AnswerError { problems })

@@ -11,7 +11,8 @@ use super::blocks::{equation, is_equation, listing, numbered_listing, table_text
 use super::classify::{
     is_chrome, is_front_matter, is_heading, is_leaf_block, is_section, strip_number,
 };
-use super::text::{Inline, MAX_DEPTH, child_elements, has_class, name, normalize};
+use super::paragraphs::Paragraphs;
+use super::text::{Inline, MAX_DEPTH, child_elements, element_id, has_class, name, normalize};
 
 static ARTICLE: LazyLock<Selector> =
     LazyLock::new(|| sel("article.ltx_document, div.ltx_document"));
@@ -93,7 +94,7 @@ impl Walker {
     /// Top level: sections in order; loose paragraphs after the abstract go to an untitled
     /// section; front matter (before the title) and the abstract are skipped.
     fn article(&mut self, article: ElementRef<'_>) {
-        let mut loose: Vec<String> = Vec::new();
+        let mut loose = Paragraphs::default();
         let mut seen_title = false;
         for child in child_elements(article) {
             if is_section(child) {
@@ -104,23 +105,27 @@ impl Walker {
             } else if seen_title && !is_front_matter(child) {
                 // The untitled section is pushed when flushed: point captions at its index.
                 let idx = Some(self.sections.len());
-                self.blocks(child, idx, &mut loose, 0);
+                let start = loose.texts.len();
+                self.blocks(child, idx, &mut loose.texts, 0);
+                loose.mark(start, child);
             }
         }
         self.flush_loose(&mut loose);
     }
 
-    fn flush_loose(&mut self, loose: &mut Vec<String>) {
-        if loose.is_empty() {
+    fn flush_loose(&mut self, loose: &mut Paragraphs) {
+        if loose.texts.is_empty() {
             return;
         }
+        let (text, paragraphs) = std::mem::take(loose).join();
         self.sections.push(Section {
             heading: String::new(),
             level: 1,
-            text: loose.join("\n\n"),
+            text,
             appendix: self.in_appendix,
+            anchor: String::new(),
+            paragraphs,
         });
-        loose.clear();
     }
 
     fn section(&mut self, sec: ElementRef<'_>, level: u8, depth: usize) {
@@ -152,8 +157,10 @@ impl Walker {
             level,
             text: String::new(),
             appendix: self.in_appendix,
+            anchor: element_id(sec),
+            paragraphs: Vec::new(),
         });
-        let mut paras = Vec::new();
+        let mut paras = Paragraphs::default();
         for child in child_elements(sec) {
             if is_heading(child) {
                 continue;
@@ -163,28 +170,36 @@ impl Walker {
             } else if is_section(child) {
                 self.section(child, level.saturating_add(1).min(4), depth + 1);
             } else {
-                self.blocks(child, Some(idx), &mut paras, depth + 1);
+                let start = paras.texts.len();
+                self.blocks(child, Some(idx), &mut paras.texts, depth + 1);
+                paras.mark(start, child);
             }
         }
-        self.sections[idx].text = paras.join("\n\n");
+        let (text, paragraphs) = paras.join();
+        self.sections[idx].text = text;
+        self.sections[idx].paragraphs = paragraphs;
     }
 
     /// A `\paragraph{Title}`: its title runs into its first paragraph.
-    fn run_in(&mut self, el: ElementRef<'_>, idx: usize, paras: &mut Vec<String>, depth: usize) {
+    fn run_in(&mut self, el: ElementRef<'_>, idx: usize, paras: &mut Paragraphs, depth: usize) {
         let title = child_elements(el)
             .find(|e| is_heading(*e))
             .map(Inline::plain)
             .unwrap_or_default();
-        let start = paras.len();
+        let start = paras.texts.len();
+        paras.mark_at(start, el);
         for child in child_elements(el).filter(|e| !is_heading(*e)) {
-            self.blocks(child, Some(idx), paras, depth + 1);
+            let at = paras.texts.len();
+            self.blocks(child, Some(idx), &mut paras.texts, depth + 1);
+            paras.mark(at, child);
         }
         if title.is_empty() {
+            paras.unmark_after(start);
             return;
         }
-        match paras.get_mut(start) {
+        match paras.texts.get_mut(start) {
             Some(first) => *first = format!("{title} {first}"),
-            None => paras.push(title),
+            None => paras.texts.push(title),
         }
     }
 
@@ -306,12 +321,13 @@ impl Walker {
                     section: idx,
                     caption,
                     text,
+                    anchor: element_id(fig),
                 });
             }
             return String::new();
         }
         if has_class(fig, "ltx_float") {
-            push_caption(&mut self.captions, idx, caption);
+            push_caption(&mut self.captions, idx, caption, fig);
             return algorithm(fig);
         }
         // Tabular displays inside a figure (e.g. profiles drawn as tables) are tables too.
@@ -321,6 +337,7 @@ impl Walker {
                 section: idx,
                 caption,
                 text,
+                anchor: element_id(fig),
             });
             return String::new();
         }
@@ -334,15 +351,15 @@ impl Walker {
                 .filter(|e| name(*e) == "figure")
             {
                 if let Some(c) = child_elements(sub).find(|e| name(*e) == "figcaption") {
-                    push_caption(&mut self.captions, idx, Inline::paragraph(c));
+                    push_caption(&mut self.captions, idx, Inline::paragraph(c), sub);
                 }
             }
             let own = child_elements(panel).find(|e| name(*e) == "figcaption");
             if let Some(c) = own.filter(|_| name(panel) == "figure") {
-                push_caption(&mut self.captions, idx, Inline::paragraph(c));
+                push_caption(&mut self.captions, idx, Inline::paragraph(c), panel);
             }
         }
-        push_caption(&mut self.captions, idx, caption);
+        push_caption(&mut self.captions, idx, caption, fig);
         String::new()
     }
 }
@@ -367,9 +384,18 @@ fn algorithm(fig: ElementRef<'_>) -> String {
     listings.join("\n\n")
 }
 
-fn push_caption(captions: &mut Vec<Caption>, section: Option<usize>, text: String) {
+fn push_caption(
+    captions: &mut Vec<Caption>,
+    section: Option<usize>,
+    text: String,
+    el: ElementRef<'_>,
+) {
     if !text.is_empty() && !captions.iter().any(|c| c.text == text) {
-        captions.push(Caption { section, text });
+        captions.push(Caption {
+            section,
+            text,
+            anchor: element_id(el),
+        });
     }
 }
 

@@ -10,6 +10,7 @@ mod blocks;
 mod classify;
 mod figure;
 mod latexml;
+mod paragraphs;
 mod people;
 mod text;
 
@@ -281,6 +282,8 @@ impl AbstractInfo {
                     level: 1,
                     text: c,
                     appendix: false,
+                    anchor: String::new(),
+                    paragraphs: Vec::new(),
                 }]
             })
             .unwrap_or_default();

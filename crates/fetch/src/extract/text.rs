@@ -198,6 +198,16 @@ fn is_invisible(c: char) -> bool {
     )
 }
 
+/// An element's `id`, as the page writes it (empty when it has none or it is not one to link
+/// to: [`paperbrief_core::is_element_id`]).
+pub(crate) fn element_id(el: ElementRef<'_>) -> String {
+    el.value()
+        .attr("id")
+        .filter(|id| paperbrief_core::is_element_id(id))
+        .unwrap_or_default()
+        .to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use scraper::{Html, Selector};

@@ -53,12 +53,7 @@ impl Answer<'_> {
             min_chinese_share,
         };
         let mut brief = Brief::parse_with(self.content, &opts)?;
-        let mut shown = doc.full_text();
-        if let Some(text) = abstract_text {
-            shown.push('\n');
-            shown.push_str(text);
-        }
-        brief.check_grounding(&Grounding::new(&shown));
+        brief.check_grounding(&Grounding::of_source(doc, abstract_text));
         Ok(brief)
     }
 }

@@ -92,6 +92,8 @@ fn doc(paragraphs: usize) -> SourceDoc {
             level: 1,
             text,
             appendix: false,
+            anchor: String::new(),
+            paragraphs: Vec::new(),
         }],
         captions: Vec::new(),
         tables: Vec::new(),

@@ -1,0 +1,83 @@
+//! Headless Chromium for the end-to-end tests: chromedriver started on a free port, a WebDriver
+//! client on it, and a loopback web server for a built site's files.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder};
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Fails with the install command when Chromium or chromedriver is missing.
+pub fn require_chromium() {
+    assert!(
+        Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists(),
+        "{CHROMIUM} or {CHROMEDRIVER} is missing: apt install chromium chromium-driver fonts-noto-cjk"
+    );
+}
+
+/// Serves every file of `dir` on loopback, as a web server would.
+pub async fn serve(dir: &Path) -> MockServer {
+    let server = MockServer::start().await;
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let kind = if name.ends_with(".xml") {
+            "application/atom+xml"
+        } else {
+            "text/html; charset=utf-8"
+        };
+        Mock::given(method("GET"))
+            .and(path(format!("/{name}")))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_raw(std::fs::read(entry.path()).unwrap(), kind),
+            )
+            .mount(&server)
+            .await;
+    }
+    server
+}
+
+pub struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub async fn browser(profile: &Path) -> (Driver, Client) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let driver = Driver(
+        Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let caps = json!({"goog:chromeOptions": {"binary": CHROMIUM, "args": [
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run", "--hide-scrollbars", format!("--user-data-dir={}", profile.display())]}});
+    let mut last = None;
+    for _ in 0..100 {
+        let mut builder = ClientBuilder::rustls().unwrap();
+        builder.capabilities(caps.as_object().unwrap().clone());
+        match builder.connect(&format!("http://127.0.0.1:{port}")).await {
+            Ok(client) => return (driver, client),
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start: {last:?}");
+}
