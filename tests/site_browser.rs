@@ -19,7 +19,7 @@ use common::day::{DATE, Dirs, dirs, paperbrief_run};
 use common::stderr;
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, Locator};
-use paperbrief_testkit::{Behaviour, FakeLlm, FakePaper, Script, StandIn};
+use paperbrief_testkit::{Behaviour, FakeFigure, FakeLlm, FakePaper, Script, StandIn};
 use serde_json::json;
 
 /// Errors, CSP violations, `console.error` and `alert` calls, collected before any page script.
@@ -54,6 +54,8 @@ fn papers() -> Vec<FakePaper> {
         .map(|n| FakePaper::numbered(n, 20 - i64::from(n)))
         .collect();
     v[3].title = "Sparse Mixture Routing".into();
+    // A key figure wider than the site shows: re-encoded to 1200 and served from figures/.
+    v[0].figure = Some(FakeFigure::png(&v[0].id, 1600, 800));
     v
 }
 
@@ -102,7 +104,8 @@ async fn built_site() -> (StandIn, Dirs, std::path::PathBuf) {
     let out = paperbrief_run(&stand, &d, &env, &["run", "--date", DATE]).await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("site: 4 files updated"),
+        // The four files of a day's site, and paper 1's key figure.
+        stderr(&out).contains("site: 5 files updated"),
         "{}",
         stderr(&out)
     );
@@ -155,9 +158,33 @@ async fn the_day_page_works_in_a_real_browser() {
     // Hostile markup is text, not elements: one script (ours), no handlers, no javascript: links.
     assert_eq!(count(&client, "script").await, 1);
     assert_eq!(
-        count(&client, "[onerror], [onclick], a[href^='javascript'], img").await,
+        count(
+            &client,
+            "[onerror], [onclick], a[href^='javascript'], img:not(figure.key-figure > a > img)"
+        )
+        .await,
         0
     );
+    // The key figure loads from the site itself (the CSP allows nothing else), at 1200 wide.
+    assert_eq!(
+        count(&client, "article[id='2602.00001'] figure.key-figure img").await,
+        1
+    );
+    let loaded = "const i = document.querySelector('figure.key-figure img'); i.scrollIntoView(); \
+                  return i.complete ? i.naturalWidth : 0";
+    let mut width = json!(0);
+    for _ in 0..50 {
+        width = client.execute(loaded, vec![]).await.unwrap();
+        if width != json!(0) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(width, json!(1200), "the figure did not load");
+    client
+        .execute("window.scrollTo(0, 0)", vec![])
+        .await
+        .unwrap();
     // The search box filters as you type.
     let search = client.find(Locator::Css("#q")).await.unwrap();
     search.send_keys("mixture ROUTING").await.unwrap();
@@ -245,7 +272,7 @@ async fn the_day_page_works_in_a_real_browser() {
         1
     );
     assert_eq!(
-        count(&client, "img, [onerror]").await,
+        count(&client, "img:not(figure.key-figure > a > img), [onerror]").await,
         0,
         "the model's title and summary are text"
     );

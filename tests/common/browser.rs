@@ -21,23 +21,36 @@ pub fn require_chromium() {
     );
 }
 
-/// Serves every file of `dir` on loopback, as a web server would.
+/// Serves every file of `dir` and its folders on loopback, as a web server would.
 pub async fn serve(dir: &Path) -> MockServer {
     let server = MockServer::start().await;
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let kind = if name.ends_with(".xml") {
-            "application/atom+xml"
-        } else {
-            "text/html; charset=utf-8"
-        };
-        Mock::given(method("GET"))
-            .and(path(format!("/{name}")))
-            .respond_with(
-                ResponseTemplate::new(200).set_body_raw(std::fs::read(entry.path()).unwrap(), kind),
-            )
-            .mount(&server)
-            .await;
+    let mut folders = vec![dir.to_owned()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
+            let file = entry.path();
+            if file.is_dir() {
+                folders.push(file);
+                continue;
+            }
+            let name = file
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let kind = match file.extension().and_then(|e| e.to_str()) {
+                Some("xml") => "application/atom+xml",
+                Some("png") => "image/png",
+                Some("jpg") => "image/jpeg",
+                _ => "text/html; charset=utf-8",
+            };
+            Mock::given(method("GET"))
+                .and(path(format!("/{name}")))
+                .respond_with(
+                    ResponseTemplate::new(200).set_body_raw(std::fs::read(&file).unwrap(), kind),
+                )
+                .mount(&server)
+                .await;
+        }
     }
     server
 }
