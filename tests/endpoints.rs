@@ -72,10 +72,12 @@ async fn work_is_spread_by_each_endpoints_share() {
         small.llm.brief_requests().len(),
     );
     assert_eq!(b + s, 24, "{b} + {s}");
-    assert_eq!(
-        (b, s),
-        (18, 6),
-        "three times the share, three times the work; in flight {} and {}",
+    // Three times the share, three times the work: 18 and 6. On a loaded machine a paper read
+    // late can find only the small endpoint free, so one paper either way is allowed; an even
+    // split (12 and 12) or the big one alone still fails.
+    assert!(
+        b.abs_diff(18) <= 1,
+        "three times the share, three times the work: {b} and {s}; in flight {} and {}",
         big.llm.max_in_flight(),
         small.llm.max_in_flight()
     );

@@ -33,6 +33,7 @@ pub mod publish;
 pub mod rank;
 mod reading;
 pub mod regenerate;
+mod remember;
 pub mod run;
 mod services;
 mod setup;

@@ -166,6 +166,8 @@ async fn summarize(
         tags: Vec::new(),
         title_zh: None,
         relevance: Default::default(),
+        first_listed: None,
+        listed_again: Vec::new(),
     };
     (entry, false)
 }
@@ -181,6 +183,8 @@ fn reuse(paper: PaperRef, stored: StoredBrief) -> Entry {
         tags: Vec::new(),
         title_zh: None,
         relevance: Default::default(),
+        first_listed: None,
+        listed_again: Vec::new(),
     }
 }
 
@@ -192,6 +196,8 @@ fn failed(paper: PaperRef, source: Option<SourceInfo>, failure: Failure) -> Entr
         tags: Vec::new(),
         title_zh: None,
         relevance: Default::default(),
+        first_listed: None,
+        listed_again: Vec::new(),
     }
 }
 

@@ -57,6 +57,8 @@ pub(crate) async fn pipeline(
                     tags: Vec::new(),
                     title_zh: None,
                     relevance: Default::default(),
+                    first_listed: None,
+                    listed_again: Vec::new(),
                 };
                 (entry, false)
             })

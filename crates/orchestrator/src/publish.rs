@@ -109,7 +109,8 @@ pub struct SendOptions<'a> {
     pub force: bool,
 }
 
-/// Rebuilds the site pages of `report` (and the index and feed) when `[site] dir` is set, then
+/// Rebuilds the site pages of `report` and of the other reports `also` names (days whose
+/// entries learned of this one), the index and the feed when `[site] dir` is set, then
 /// sends it to every channel that has not had it — unless some of its papers are still pending
 /// (a subset run): the day goes out once, finished.
 pub async fn after_report(
@@ -117,13 +118,16 @@ pub async fn after_report(
     reports: &ReportPaths,
     store: &Store,
     report: &DailyReport,
+    also: Vec<ReportKey>,
 ) -> Published {
     let key = match &report.period {
         Some(p) => ReportKey::Digest(p.period),
         None => ReportKey::Day(report.date),
     };
+    let mut keys = vec![key];
+    keys.extend(also);
     let site = match config.site.dir.clone() {
-        Some(dir) => Some(rebuild_site(config, reports, store, dir, vec![key]).await),
+        Some(dir) => Some(rebuild_site(config, reports, store, dir, keys).await),
         None => None,
     };
     let pending = report.stats.pending;
@@ -325,12 +329,15 @@ pub(crate) async fn write_and_publish(
     services: &crate::Services,
     report: &DailyReport,
 ) -> Result<(paperbrief_report::ReportFiles, Published), crate::OrchestratorError> {
-    let files = crate::day::write_report(services.reports(), report).await?;
+    let mut report = report.clone();
+    let touched = crate::remember::remember(services.reports(), &mut report).await?;
+    let files = crate::day::write_report(services.reports(), &report).await?;
     let published = after_report(
         services.config(),
         services.reports(),
         services.store(),
-        report,
+        &report,
+        touched,
     )
     .await;
     Ok((files, published))

@@ -190,6 +190,8 @@ pub(crate) async fn stored_entries(
                 tags: Vec::new(),
                 title_zh: None,
                 relevance: Default::default(),
+                first_listed: None,
+                listed_again: Vec::new(),
             };
             others.insert(paper.id.base().to_owned(), entry);
         }

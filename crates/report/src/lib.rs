@@ -11,6 +11,7 @@ pub mod error;
 pub mod failure;
 pub mod figure;
 pub mod html;
+pub mod listing;
 pub mod markdown;
 pub mod model;
 pub mod overview;
@@ -21,6 +22,7 @@ pub mod safe;
 pub use error::ReportError;
 pub use failure::{Failure, FailureKind, Stage};
 pub use figure::{FigureFile, FigureInfo, FigureName};
+pub use listing::{HistoryLine, Listing};
 pub use markdown::{render_entry, render_markdown};
 pub use model::{
     DailyReport, EndpointRequests, Entry, Outcome, PeriodInfo, Provenance, RunStats, SCHEMA,

@@ -165,6 +165,14 @@ fn entry_with(entry: &Entry, listed: Option<paperbrief_core::ReportDate>) -> Str
     if let Some(day) = listed {
         let _ = writeln!(out, "- **收录于**: [{day}]({day}.md)");
     }
+    let history: Vec<String> = entry
+        .history()
+        .into_iter()
+        .map(|h| format!("[{}]({}.md)", h.text, h.date))
+        .collect();
+    if !history.is_empty() {
+        let _ = writeln!(out, "- **收录记录**: {}", history.join(" · "));
+    }
     let source = entry
         .source
         .as_ref()

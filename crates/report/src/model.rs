@@ -162,6 +162,13 @@ pub struct Entry {
     /// Its relevance to each `[[interests]]` profile, by profile name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub relevance: BTreeMap<String, Relevance>,
+    /// The first day that listed it, when an earlier day did (its brief is reused for the same
+    /// version).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_listed: Option<crate::listing::Listing>,
+    /// The later days that listed it again, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub listed_again: Vec<crate::listing::Listing>,
 }
 
 impl Entry {
@@ -210,6 +217,16 @@ impl Entry {
         }
     }
 
+    /// The arXiv version this entry's brief read, when known.
+    pub fn version(&self) -> Option<u32> {
+        self.source.as_ref().and_then(|s| s.id.version())
+    }
+
+    /// Where else the paper is listed: its first listing, then each later one.
+    pub fn history(&self) -> Vec<crate::listing::HistoryLine> {
+        crate::listing::history(self.version(), self.first_listed, &self.listed_again)
+    }
+
     /// The title readers of a Chinese briefing scan first: the Chinese one when given.
     pub fn display_title(&self) -> &str {
         self.title_zh.as_deref().unwrap_or(&self.paper.title)
@@ -224,6 +241,8 @@ impl Entry {
             tags: Vec::new(),
             title_zh: None,
             relevance: BTreeMap::new(),
+            first_listed: None,
+            listed_again: Vec::new(),
         }
     }
 }

@@ -119,6 +119,8 @@ fn report() -> DailyReport {
             tags: Vec::new(),
             title_zh: None,
             relevance: Default::default(),
+            first_listed: None,
+            listed_again: Vec::new(),
         },
         Entry {
             paper: odd,
@@ -127,6 +129,8 @@ fn report() -> DailyReport {
             tags: Vec::new(),
             title_zh: None,
             relevance: Default::default(),
+            first_listed: None,
+            listed_again: Vec::new(),
         },
         Entry {
             paper: paper(3, 10),
@@ -143,6 +147,8 @@ fn report() -> DailyReport {
             tags: Vec::new(),
             title_zh: None,
             relevance: Default::default(),
+            first_listed: None,
+            listed_again: Vec::new(),
         },
         Entry::pending(paper(4, 5)),
     ];
@@ -220,6 +226,8 @@ fn evidence_links_into_the_page_read_or_the_abstract_page() {
         tags: Vec::new(),
         title_zh: None,
         relevance: Default::default(),
+        first_listed: None,
+        listed_again: Vec::new(),
     };
     let html = entry(SourceKind::Html);
     assert_eq!(

@@ -53,6 +53,8 @@ fn day(date: ReportDate, briefs: &[(String, Brief)]) -> DailyReport {
             tags: Vec::new(),
             title_zh: None,
             relevance: Default::default(),
+            first_listed: None,
+            listed_again: Vec::new(),
         });
     }
     r.recount();

@@ -56,6 +56,8 @@ pub(crate) struct ArticleView {
     theme: Option<usize>,
     /// In a digest: the day whose list carried the paper, linked to it there.
     listed: Option<Link>,
+    /// The other days that listed it (`首次收录于 …`, `再次收录于 …`), linked to it there.
+    history: Vec<Link>,
     /// On a profile's page: the badge of a pick (`⭐ 0.86 · 匹配 KV cache`); on the day's page: the
     /// profiles it is a pick of.
     pick: Option<String>,
@@ -104,6 +106,14 @@ impl ArticleView {
                 label: format!("收录于 {}", p.list_date),
                 url: format!("{}.html#{}", p.list_date, p.id.base()),
             }),
+            history: entry
+                .history()
+                .into_iter()
+                .map(|h| Link {
+                    label: h.text,
+                    url: format!("{}.html#{}", h.date, p.id.base()),
+                })
+                .collect(),
             links: links(p),
             figure: crate::figures::view(entry, figures),
             source: entry

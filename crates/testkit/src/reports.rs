@@ -54,6 +54,8 @@ pub fn busy_day(date: &str, papers: u32) -> DailyReport {
             tags: Vec::new(),
             title_zh: None,
             relevance: Default::default(),
+            first_listed: None,
+            listed_again: Vec::new(),
         });
     }
     r.recount();

@@ -1,0 +1,117 @@
+//! End-to-end: a paper listed again on a later day costs no request (its brief for the same
+//! version is reused), says where it was first listed, and the first day's entry links forward
+//! to the later listing — in the JSON, the Markdown and the site.
+
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
+mod common;
+
+use std::time::Duration;
+
+use common::day::{DATE, dirs, paperbrief_run, read};
+use common::stderr;
+use paperbrief_testkit::{FakeLlm, FakePaper, Script, StandIn};
+
+const EARLIER: &str = "2026-02-09";
+
+fn json(d: &common::day::Dirs, date: &str) -> serde_json::Value {
+    serde_json::from_str(&read(&d.out.join(format!("{date}.json")))).unwrap()
+}
+
+fn entry<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["paper"]["id"] == id)
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_relisted_paper_reuses_its_brief_and_both_days_link_each_other() {
+    let (one, two, three) = (
+        FakePaper::numbered(1, 5),
+        FakePaper::numbered(2, 9),
+        FakePaper::numbered(3, 7),
+    );
+    let stand = StandIn::start(
+        EARLIER,
+        &[one, two.clone()],
+        FakeLlm::new(Script::default(), Duration::ZERO),
+        "m",
+        32_768,
+    )
+    .await;
+    stand.add_day(DATE, &[two, three]).await;
+    let d = dirs();
+    let site = d.home.join("site");
+    let vars = [("PAPERBRIEF_SITE_DIR", site.to_str().unwrap())];
+    for date in [EARLIER, DATE] {
+        let out = paperbrief_run(&stand, &d, &vars, &["run", "--date", date]).await;
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    let asked: Vec<String> = stand
+        .llm
+        .brief_requests()
+        .iter()
+        .map(|r| r.id.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        asked.len(),
+        3,
+        "the re-listed paper is not asked again: {asked:?}"
+    );
+
+    let later = json(&d, DATE);
+    let relisted = entry(&later, "2602.00002");
+    assert_eq!(relisted["status"], "ok");
+    assert_eq!(
+        relisted["first_listed"],
+        serde_json::json!({"date": EARLIER, "version": 1})
+    );
+    assert!(entry(&later, "2602.00003").get("first_listed").is_none());
+    let earlier = json(&d, EARLIER);
+    assert_eq!(
+        entry(&earlier, "2602.00002")["listed_again"],
+        serde_json::json!([{"date": DATE, "version": 1}])
+    );
+    assert!(entry(&earlier, "2602.00001").get("listed_again").is_none());
+
+    let md = read(&d.out.join(format!("{DATE}.md")));
+    assert!(
+        md.contains(&format!(
+            "- **收录记录**: [首次收录于 {EARLIER}]({EARLIER}.md)"
+        )),
+        "{md}"
+    );
+    let md = read(&d.out.join(format!("{EARLIER}.md")));
+    assert!(
+        md.contains(&format!("- **收录记录**: [再次收录于 {DATE}]({DATE}.md)")),
+        "the earlier day's Markdown is rewritten: {md}"
+    );
+    let page = read(&site.join(format!("{DATE}.html"))).replace("&#x2f;", "/");
+    assert!(
+        page.contains(&format!(
+            "<a class=\"history\" href=\"{EARLIER}.html#2602.00002\">首次收录于 {EARLIER}</a>"
+        )),
+        "{page}"
+    );
+    let page = read(&site.join(format!("{EARLIER}.html"))).replace("&#x2f;", "/");
+    assert!(
+        page.contains(&format!(
+            "<a class=\"history\" href=\"{DATE}.html#2602.00002\">再次收录于 {DATE}</a>"
+        )),
+        "the earlier day's page is rebuilt: {page}"
+    );
+
+    // A rerun of the later day links once, not twice.
+    let out = paperbrief_run(&stand, &d, &vars, &["run", "--date", DATE]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        entry(&json(&d, EARLIER), "2602.00002")["listed_again"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
