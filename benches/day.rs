@@ -48,6 +48,7 @@ fn papers() -> Vec<FakePaper> {
                     900,
                 )),
                 page: Default::default(),
+                cites: Vec::new(),
             })
             .collect();
     }

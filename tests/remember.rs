@@ -1,6 +1,7 @@
 //! End-to-end: a paper listed again on a later day costs no request (its brief for the same
 //! version is reused), says where it was first listed, and the first day's entry links forward
-//! to the later listing — in the JSON, the Markdown and the site.
+//! to the later listing; a paper citing an archived one says so and the cited one lists it — in
+//! the JSON, the Markdown and the site.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
@@ -28,12 +29,14 @@ fn entry<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_relisted_paper_reuses_its_brief_and_both_days_link_each_other() {
-    let (one, two, three) = (
+async fn relisted_and_cited_papers_link_their_days_both_ways() {
+    let (one, two, mut three) = (
         FakePaper::numbered(1, 5),
         FakePaper::numbered(2, 9),
         FakePaper::numbered(3, 7),
     );
+    // Paper 3 (listed on the later day) cites paper 1 (the earlier day's) and one not archived.
+    three.cites = vec!["2602.00001".into(), "2401.09999".into()];
     let stand = StandIn::start(
         EARLIER,
         &[one, two.clone()],
@@ -102,6 +105,41 @@ async fn a_relisted_paper_reuses_its_brief_and_both_days_link_each_other() {
             "<a class=\"history\" href=\"{DATE}.html#2602.00002\">再次收录于 {DATE}</a>"
         )),
         "the earlier day's page is rebuilt: {page}"
+    );
+
+    // A citation between two archived papers shows on both, in the JSON, Markdown and site.
+    assert_eq!(
+        entry(&later, "2602.00003")["source"]["cites"],
+        serde_json::json!(["2602.00001", "2401.09999"])
+    );
+    assert_eq!(
+        entry(&later, "2602.00003")["cites_archived"],
+        serde_json::json!([{"id": "2602.00001", "title": "Paper Number 1", "date": EARLIER}])
+    );
+    assert_eq!(
+        entry(&earlier, "2602.00001")["cited_by_archived"],
+        serde_json::json!([{"id": "2602.00003", "title": "Paper Number 3", "date": DATE}])
+    );
+    let md = read(&d.out.join(format!("{DATE}.md")));
+    assert!(
+        md.contains(&format!(
+            "- **引用了本站收录的**: 《Paper Number 1》（[{EARLIER}]({EARLIER}.md)）"
+        )),
+        "{md}"
+    );
+    let md = read(&d.out.join(format!("{EARLIER}.md")));
+    assert!(
+        md.contains(&format!(
+            "- **被本站收录的论文引用**: 《Paper Number 3》（[{DATE}]({DATE}.md)）"
+        )),
+        "{md}"
+    );
+    let page = read(&site.join(format!("{EARLIER}.html"))).replace("&#x2f;", "/");
+    assert!(
+        page.contains(&format!(
+            "<a href=\"{DATE}.html#2602.00003\">被本站收录的《Paper Number 3》（{DATE}）引用</a>"
+        )),
+        "{page}"
     );
 
     // A rerun of the later day links once, not twice.

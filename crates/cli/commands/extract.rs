@@ -29,6 +29,12 @@ struct Shown<'a> {
     sections: &'a [paperbrief_core::Section],
     captions: &'a [paperbrief_core::Caption],
     tables: &'a [paperbrief_core::Table],
+    /// The key figure, as the page gives it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    figure: Option<&'a paperbrief_core::KeyFigure>,
+    /// The arXiv papers the bibliography cites.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    cites: &'a [ArxivId],
 }
 
 pub(crate) async fn run(global: &GlobalArgs, args: &ExtractArgs) -> Result<Outcome> {
@@ -138,6 +144,8 @@ fn shown<'a>(
         title: &doc.title,
         authors: &doc.authors,
         affiliations: &doc.affiliations,
+        figure: doc.figure.as_ref(),
+        cites: &doc.cites,
         abstract_text: &doc.abstract_text,
         sections: &doc.sections,
         captions: &doc.captions,

@@ -116,6 +116,9 @@ pub struct SourceDoc {
     /// The figure that shows the paper at a glance, when the page has a raster one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub figure: Option<KeyFigure>,
+    /// The arXiv papers its bibliography cites (without versions), each once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cites: Vec<ArxivId>,
 }
 
 /// A paper's key figure as its page gives it: the overview-like figure, else the first one with

@@ -17,6 +17,7 @@
 mod annotate;
 pub mod batch;
 pub mod check;
+mod citations;
 mod day;
 pub mod digest;
 pub mod error;

@@ -168,6 +168,8 @@ async fn summarize(
         relevance: Default::default(),
         first_listed: None,
         listed_again: Vec::new(),
+        cited_by_archived: Vec::new(),
+        cites_archived: Vec::new(),
     };
     (entry, false)
 }
@@ -185,6 +187,8 @@ fn reuse(paper: PaperRef, stored: StoredBrief) -> Entry {
         relevance: Default::default(),
         first_listed: None,
         listed_again: Vec::new(),
+        cited_by_archived: Vec::new(),
+        cites_archived: Vec::new(),
     }
 }
 
@@ -198,6 +202,8 @@ fn failed(paper: PaperRef, source: Option<SourceInfo>, failure: Failure) -> Entr
         relevance: Default::default(),
         first_listed: None,
         listed_again: Vec::new(),
+        cited_by_archived: Vec::new(),
+        cites_archived: Vec::new(),
     }
 }
 
@@ -228,5 +234,6 @@ pub(crate) fn source_info(source: &StoredSource) -> SourceInfo {
         info.authors.clone_from(&doc.authors);
     }
     info.affiliations.clone_from(&doc.affiliations);
+    info.cites.clone_from(&doc.cites);
     info
 }

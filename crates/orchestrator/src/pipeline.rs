@@ -59,6 +59,8 @@ pub(crate) async fn pipeline(
                     relevance: Default::default(),
                     first_listed: None,
                     listed_again: Vec::new(),
+                    cited_by_archived: Vec::new(),
+                    cites_archived: Vec::new(),
                 };
                 (entry, false)
             })

@@ -121,6 +121,7 @@ pub(crate) async fn calibrate(llm: &LlmClient, planner: &Planner, setup: &mut Mo
         tables: Vec::new(),
         affiliations: Vec::new(),
         figure: None,
+        cites: Vec::new(),
     };
     let Ok(prompt) = planner.plan(&empty, None, planner.budget(setup)).await else {
         return;

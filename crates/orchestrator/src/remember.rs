@@ -1,6 +1,7 @@
 //! Remembering papers across days: a day's report learns which of its papers an earlier day
 //! listed first (`first_listed`) and which later days listed again (`listed_again`), and those
-//! other days' reports learn of this one. Read from and written to the stored reports (each
+//! other days' reports learn of this one; citations between archived papers are linked both
+//! ways ([`crate::citations`]). Read from and written to the stored reports (each
 //! written atomically); the briefs themselves are reused through the store, keyed by version,
 //! so a re-listed paper at the same version costs no request.
 //!
@@ -46,22 +47,35 @@ fn link_days(paths: &ReportPaths, report: &mut DailyReport) -> Result<Vec<Report
         e.first_listed = None;
         e.listed_again.clear();
     }
-    let mut touched = Vec::new();
+    let mut others = Vec::new();
     for key in paths.all()? {
         let ReportKey::Day(date) = key else { continue };
         if date == report.date {
             continue;
         }
-        let Some(mut other) = paths.read(key)? else {
-            continue;
-        };
-        if link_pair(report, &here, &mut other) {
-            paths.write(&other)?;
-            touched.push(key);
+        if let Some(other) = paths.read(key)? {
+            others.push(other);
         }
     }
+    let mut changed: Vec<bool> = others
+        .iter_mut()
+        .map(|other| link_pair(report, &here, other))
+        .collect();
     for e in &mut report.entries {
         e.listed_again.sort_by_key(|l| l.date);
+    }
+    for (flag, cited) in changed
+        .iter_mut()
+        .zip(crate::citations::link(report, &mut others))
+    {
+        *flag |= cited;
+    }
+    let mut touched = Vec::new();
+    for (other, changed) in others.iter().zip(changed) {
+        if changed {
+            paths.write(other)?;
+            touched.push(ReportKey::Day(other.date));
+        }
     }
     Ok(touched)
 }

@@ -192,6 +192,8 @@ pub(crate) async fn stored_entries(
                 relevance: Default::default(),
                 first_listed: None,
                 listed_again: Vec::new(),
+                cited_by_archived: Vec::new(),
+                cites_archived: Vec::new(),
             };
             others.insert(paper.id.base().to_owned(), entry);
         }

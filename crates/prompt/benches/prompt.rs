@@ -59,6 +59,7 @@ fn long_doc() -> SourceDoc {
         tables: vec![],
         affiliations: Vec::new(),
         figure: None,
+        cites: Vec::new(),
     }
 }
 

@@ -63,6 +63,7 @@ fn short_doc() -> SourceDoc {
         }],
         affiliations: Vec::new(),
         figure: None,
+        cites: Vec::new(),
     }
 }
 

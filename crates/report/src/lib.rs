@@ -22,7 +22,7 @@ pub mod safe;
 pub use error::ReportError;
 pub use failure::{Failure, FailureKind, Stage};
 pub use figure::{FigureFile, FigureInfo, FigureName};
-pub use listing::{HistoryLine, Listing};
+pub use listing::{ArchivedPaper, HistoryLine, Listing};
 pub use markdown::{render_entry, render_markdown};
 pub use model::{
     DailyReport, EndpointRequests, Entry, Outcome, PeriodInfo, Provenance, RunStats, SCHEMA,

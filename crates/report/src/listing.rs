@@ -15,6 +15,18 @@ pub struct Listing {
     pub version: Option<u32>,
 }
 
+/// A paper of the archive another one cites or is cited by: its id, title and the first day
+/// that listed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArchivedPaper {
+    /// The arXiv id, without version.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// The first day that listed it.
+    pub date: ReportDate,
+}
+
 /// One line of a paper's history, linking to the day it names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryLine {

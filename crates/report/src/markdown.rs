@@ -173,6 +173,24 @@ fn entry_with(entry: &Entry, listed: Option<paperbrief_core::ReportDate>) -> Str
     if !history.is_empty() {
         let _ = writeln!(out, "- **收录记录**: {}", history.join(" · "));
     }
+    for (label, papers) in [
+        ("引用了本站收录的", &entry.cites_archived),
+        ("被本站收录的论文引用", &entry.cited_by_archived),
+    ] {
+        let list: Vec<String> = papers
+            .iter()
+            .map(|c| {
+                format!(
+                    "《{}》（[{d}]({d}.md)）",
+                    safe::inline_text(&c.title),
+                    d = c.date
+                )
+            })
+            .collect();
+        if !list.is_empty() {
+            let _ = writeln!(out, "- **{label}**: {}", list.join("、"));
+        }
+    }
     let source = entry
         .source
         .as_ref()

@@ -169,6 +169,12 @@ pub struct Entry {
     /// The later days that listed it again, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub listed_again: Vec<crate::listing::Listing>,
+    /// The archived papers it cites.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cites_archived: Vec<crate::listing::ArchivedPaper>,
+    /// The archived papers that cite it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cited_by_archived: Vec<crate::listing::ArchivedPaper>,
 }
 
 impl Entry {
@@ -243,6 +249,8 @@ impl Entry {
             relevance: BTreeMap::new(),
             first_listed: None,
             listed_again: Vec::new(),
+            cited_by_archived: Default::default(),
+            cites_archived: Default::default(),
         }
     }
 }
@@ -292,6 +300,9 @@ pub struct SourceInfo {
     /// The key figure of the page read, with its safe copy or why there is none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub figure: Option<crate::figure::FigureInfo>,
+    /// The arXiv papers its bibliography cites (without versions).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cites: Vec<ArxivId>,
 }
 
 impl SourceInfo {
@@ -306,6 +317,7 @@ impl SourceInfo {
             authors: Vec::new(),
             affiliations: Vec::new(),
             figure: None,
+            cites: Vec::new(),
         }
     }
 

@@ -35,6 +35,7 @@ fn source(n: u32, kind: SourceKind, fallback: Option<&str>, transient: bool) -> 
         authors: Vec::new(),
         affiliations: Vec::new(),
         figure: None,
+        cites: Vec::new(),
     }
 }
 
@@ -121,6 +122,8 @@ fn report() -> DailyReport {
             relevance: Default::default(),
             first_listed: None,
             listed_again: Vec::new(),
+            cited_by_archived: Vec::new(),
+            cites_archived: Vec::new(),
         },
         Entry {
             paper: odd,
@@ -131,6 +134,8 @@ fn report() -> DailyReport {
             relevance: Default::default(),
             first_listed: None,
             listed_again: Vec::new(),
+            cited_by_archived: Vec::new(),
+            cites_archived: Vec::new(),
         },
         Entry {
             paper: paper(3, 10),
@@ -149,6 +154,8 @@ fn report() -> DailyReport {
             relevance: Default::default(),
             first_listed: None,
             listed_again: Vec::new(),
+            cited_by_archived: Vec::new(),
+            cites_archived: Vec::new(),
         },
         Entry::pending(paper(4, 5)),
     ];
@@ -228,6 +235,8 @@ fn evidence_links_into_the_page_read_or_the_abstract_page() {
         relevance: Default::default(),
         first_listed: None,
         listed_again: Vec::new(),
+        cited_by_archived: Vec::new(),
+        cites_archived: Vec::new(),
     };
     let html = entry(SourceKind::Html);
     assert_eq!(

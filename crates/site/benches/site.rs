@@ -45,6 +45,7 @@ fn day(date: ReportDate, briefs: &[(String, Brief)]) -> DailyReport {
                 authors: Vec::new(),
                 affiliations: Vec::new(),
                 figure: None,
+                cites: Vec::new(),
             }),
             outcome: Outcome::Ok {
                 brief: brief.clone(),
@@ -55,6 +56,8 @@ fn day(date: ReportDate, briefs: &[(String, Brief)]) -> DailyReport {
             relevance: Default::default(),
             first_listed: None,
             listed_again: Vec::new(),
+            cited_by_archived: Vec::new(),
+            cites_archived: Vec::new(),
         });
     }
     r.recount();

@@ -58,6 +58,8 @@ pub(crate) struct ArticleView {
     listed: Option<Link>,
     /// The other days that listed it (`首次收录于 …`, `再次收录于 …`), linked to it there.
     history: Vec<Link>,
+    /// The archived papers it cites and that cite it, linked to their entries.
+    citations: Vec<Link>,
     /// On a profile's page: the badge of a pick (`⭐ 0.86 · 匹配 KV cache`); on the day's page: the
     /// profiles it is a pick of.
     pick: Option<String>,
@@ -114,6 +116,7 @@ impl ArticleView {
                     url: format!("{}.html#{}", h.date, p.id.base()),
                 })
                 .collect(),
+            citations: citations(entry),
             links: links(p),
             figure: crate::figures::view(entry, figures),
             source: entry
@@ -171,6 +174,23 @@ pub(crate) fn links(p: &paperbrief_core::PaperRef) -> Vec<Link> {
         }
     }
     out
+}
+
+/// `引用了本站收录的《…》（date）` and `被本站收录的《…》（date）引用`, each linked to that paper's entry.
+fn citations(entry: &Entry) -> Vec<Link> {
+    let link = |c: &paperbrief_report::ArchivedPaper, label: String| Link {
+        label,
+        url: format!("{}.html#{}", c.date, c.id),
+    };
+    let cites = entry
+        .cites_archived
+        .iter()
+        .map(|c| link(c, format!("引用了本站收录的《{}》（{}）", c.title, c.date)));
+    let by = entry
+        .cited_by_archived
+        .iter()
+        .map(|c| link(c, format!("被本站收录的《{}》（{}）引用", c.title, c.date)));
+    cites.chain(by).collect()
 }
 
 /// The five sections as HTML, each number the paper states linked to where it states it.

@@ -57,6 +57,7 @@ pub fn day(date: &str) -> DailyReport {
                 authors: Vec::new(),
                 affiliations: Vec::new(),
                 figure: None,
+                cites: Vec::new(),
             }),
             outcome: Outcome::Ok {
                 brief,
@@ -67,6 +68,8 @@ pub fn day(date: &str) -> DailyReport {
             relevance: Default::default(),
             first_listed: None,
             listed_again: Vec::new(),
+            cited_by_archived: Vec::new(),
+            cites_archived: Vec::new(),
         });
     }
     let hostile = "### 1. 应用领域\n<script>alert(1)</script>安全。\n### 2. 一句话核心贡献\n<img src=x onerror=alert(2)>方法。\n### 3. 使用指南\n[点我](javascript:alert(3))\n### 4. 主要创新点\n<a href=\"javascript:alert(4)\" onclick=\"alert(5)\">链接</a>\n### 5. 实验效果\n公式 $x<y$ 与 **结果**。\n";
@@ -86,6 +89,8 @@ pub fn day(date: &str) -> DailyReport {
         relevance: Default::default(),
         first_listed: None,
         listed_again: Vec::new(),
+        cited_by_archived: Vec::new(),
+        cites_archived: Vec::new(),
     });
     r.entries.push(Entry {
         paper: paper(8, "A Failed Paper", date),
@@ -101,6 +106,8 @@ pub fn day(date: &str) -> DailyReport {
         relevance: Default::default(),
         first_listed: None,
         listed_again: Vec::new(),
+        cited_by_archived: Vec::new(),
+        cites_archived: Vec::new(),
     });
     r.entries
         .push(Entry::pending(paper(9, "A Pending Paper", date)));

@@ -46,6 +46,8 @@ pub struct FakePaper {
     /// A page served as it is (a recorded or hand-written LaTeXML page) instead of the
     /// generated one.
     pub page: Option<String>,
+    /// arXiv ids its bibliography cites (as `arXiv:ID` and as an `arxiv.org/abs/` link).
+    pub cites: Vec<String>,
 }
 
 impl FakePaper {
@@ -61,6 +63,7 @@ impl FakePaper {
             affiliation: None,
             figure: None,
             page: None,
+            cites: Vec::new(),
         }
     }
 
@@ -79,12 +82,34 @@ impl FakePaper {
 <div class="ltx_abstract"><h6 class="ltx_title">Abstract</h6><p class="ltx_p">We study {t} and improve accuracy by 12.5%.</p></div>
 <section class="ltx_section" id="S1"><h2 class="ltx_title">1 Introduction</h2><div class="ltx_para" id="S1.p1"><p class="ltx_p">{t} matters. We reach 91.3% on the benchmark.</p></div></section>
 <section class="ltx_section" id="S2"><h2 class="ltx_title">2 Method</h2><div class="ltx_para" id="S2.p1"><p class="ltx_p">We propose a method that is 3x faster.</p></div>{figure}{extra}</section>
-</article></body></html>"#,
+{bibliography}</article></body></html>"#,
             t = self.title,
             figure = self.figure.as_ref().map(FakeFigure::markup).unwrap_or_default(),
+            bibliography = self.bibliography(),
             aff = self.affiliation.as_ref().map_or_else(String::new, |a| format!(
                 "<span class=\"ltx_author_notes\"><span class=\"ltx_contact ltx_role_affiliation\"><span class=\"ltx_contact_name\">Affiliation: </span>{a}</span><span class=\"ltx_contact ltx_role_email\">ada@example.org</span></span>"
             )),
+        )
+    }
+
+    /// Its bibliography, as LaTeXML writes one, when it cites anything.
+    fn bibliography(&self) -> String {
+        if self.cites.is_empty() {
+            return String::new();
+        }
+        let items: String = self
+            .cites
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                format!(
+                    "<li id=\"bib.bib{n}\" class=\"ltx_bibitem\"><span class=\"ltx_bibblock\">A. Author. A cited paper. <em>arXiv preprint arXiv:{id}</em>, 2026. <a href=\"https://arxiv.org/abs/{id}v2\" class=\"ltx_ref\">link</a></span></li>",
+                    n = i + 1
+                )
+            })
+            .collect();
+        format!(
+            "<section id=\"bib\" class=\"ltx_bibliography\"><h2 class=\"ltx_title\">References</h2><ul class=\"ltx_biblist\">{items}</ul></section>"
         )
     }
 

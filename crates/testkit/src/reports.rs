@@ -56,6 +56,8 @@ pub fn busy_day(date: &str, papers: u32) -> DailyReport {
             relevance: Default::default(),
             first_listed: None,
             listed_again: Vec::new(),
+            cited_by_archived: Default::default(),
+            cites_archived: Default::default(),
         });
     }
     r.recount();

@@ -268,6 +268,7 @@ mod tests {
                 anchor: "S4.T2".into(),
             }],
             figure: None,
+            cites: Default::default(),
         }
     }
 

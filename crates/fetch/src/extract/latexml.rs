@@ -66,6 +66,7 @@ pub(crate) fn extract(doc: &Html) -> Option<Extracted> {
         tables: walker.tables,
         figure,
         base_href: super::figure::base_href(doc),
+        cites: super::cites::cited(article),
     })
 }
 

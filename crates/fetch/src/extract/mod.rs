@@ -7,6 +7,7 @@
 mod abs_page;
 mod atom;
 mod blocks;
+mod cites;
 mod classify;
 mod figure;
 mod latexml;
@@ -48,6 +49,9 @@ pub struct Extracted {
     /// The page's `<base href>`, which relative image paths resolve against.
     #[serde(skip)]
     pub base_href: Option<String>,
+    /// The arXiv papers the bibliography cites.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cites: Vec<ArxivId>,
 }
 
 /// What an abstract page or an export-API entry says about a paper.
@@ -236,7 +240,6 @@ impl Extracted {
             .and_then(|f| resolve_figure(f, self.base_href.as_deref(), page_url));
         SourceDoc {
             kind: SourceKind::Html,
-            id,
             url,
             title: self.title,
             authors: self.authors,
@@ -246,6 +249,12 @@ impl Extracted {
             captions: self.captions,
             tables: self.tables,
             figure,
+            cites: self
+                .cites
+                .into_iter()
+                .filter(|c| c.base() != id.base())
+                .collect(),
+            id,
         }
     }
 }
@@ -299,6 +308,7 @@ impl AbstractInfo {
             captions: Vec::new(),
             tables: Vec::new(),
             figure: None,
+            cites: Default::default(),
         }
     }
 }

@@ -99,6 +99,7 @@ fn doc(paragraphs: usize) -> SourceDoc {
         tables: Vec::new(),
         affiliations: Vec::new(),
         figure: None,
+        cites: Vec::new(),
     }
 }
 
