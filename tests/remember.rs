@@ -49,9 +49,17 @@ async fn relisted_and_cited_papers_link_their_days_both_ways() {
     let d = dirs();
     let site = d.home.join("site");
     let vars = [("PAPERBRIEF_SITE_DIR", site.to_str().unwrap())];
+    // Another day's report that cannot be read is passed over, never the night's report.
+    std::fs::create_dir_all(&d.out).unwrap();
+    std::fs::write(d.out.join("2026-02-11.json"), "{ truncated").unwrap();
     for date in [EARLIER, DATE] {
         let out = paperbrief_run(&stand, &d, &vars, &["run", "--date", date]).await;
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("not linked with 2026-02-11"),
+            "{}",
+            stderr(&out)
+        );
     }
     let asked: Vec<String> = stand
         .llm

@@ -341,7 +341,8 @@ pub(crate) struct ListArgs {
 pub(crate) struct ExtractArgs {
     /// An arXiv id (`2602.07040`, `2602.07040v2`, `hep-th/9901001`) or a file path.
     pub(crate) target: String,
-    /// Print JSON: {kind, id, title, authors, abstract, sections, captions, tables}.
+    /// Print JSON: {kind, id, title, authors, affiliations, abstract, sections, captions, tables,
+    /// figure, cites}.
     #[arg(long)]
     pub(crate) json: bool,
     /// Do not read or write the page cache.

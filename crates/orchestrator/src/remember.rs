@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use paperbrief_report::{DailyReport, Listing, ReportError, ReportKey, ReportPaths};
+use paperbrief_report::{DailyReport, Listing, ReportKey, ReportPaths};
 
 /// Links `report` (a day's) with every other stored day listing one of its papers; writes the
 /// other days whose entries changed and returns their keys.
@@ -23,20 +23,21 @@ pub(crate) async fn remember(
     }
     let (paths, mut mine) = (reports.clone(), report.clone());
     let (mine, keys) = tokio::task::spawn_blocking(move || {
-        let keys = link_days(&paths, &mut mine)?;
-        Ok::<_, ReportError>((mine, keys))
+        let keys = link_days(&paths, &mut mine);
+        (mine, keys)
     })
     .await
     .map_err(|e| crate::OrchestratorError::Store {
         path: reports.dir().to_owned(),
         source: std::io::Error::other(e),
-    })??;
+    })?;
     *report = mine;
     Ok(keys)
 }
 
 /// The blocking part of [`remember`].
-fn link_days(paths: &ReportPaths, report: &mut DailyReport) -> Result<Vec<ReportKey>, ReportError> {
+/// Never fails: a day that cannot be read or written is a warning, not a lost report.
+fn link_days(paths: &ReportPaths, report: &mut DailyReport) -> Vec<ReportKey> {
     let here: HashMap<String, usize> = report
         .entries
         .iter()
@@ -48,13 +49,23 @@ fn link_days(paths: &ReportPaths, report: &mut DailyReport) -> Result<Vec<Report
         e.listed_again.clear();
     }
     let mut others = Vec::new();
-    for key in paths.all()? {
+    let keys = match paths.all() {
+        Ok(keys) => keys,
+        Err(e) => {
+            tracing::warn!(target: "paperbrief::run", "other days not linked: {e}");
+            Vec::new()
+        }
+    };
+    for key in keys {
         let ReportKey::Day(date) = key else { continue };
         if date == report.date {
             continue;
         }
-        if let Some(other) = paths.read(key)? {
-            others.push(other);
+        // Another day's report that cannot be read is left alone: tonight's report still goes out.
+        match paths.read(key) {
+            Ok(Some(other)) => others.push(other),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(target: "paperbrief::run", "not linked with {date}: {e}"),
         }
     }
     let mut changed: Vec<bool> = others
@@ -72,12 +83,15 @@ fn link_days(paths: &ReportPaths, report: &mut DailyReport) -> Result<Vec<Report
     }
     let mut touched = Vec::new();
     for (other, changed) in others.iter().zip(changed) {
-        if changed {
-            paths.write(other)?;
-            touched.push(ReportKey::Day(other.date));
+        if !changed {
+            continue;
+        }
+        match paths.write(other) {
+            Ok(_) => touched.push(ReportKey::Day(other.date)),
+            Err(e) => tracing::warn!(target: "paperbrief::run", "{}: not updated: {e}", other.date),
         }
     }
-    Ok(touched)
+    touched
 }
 
 /// Links the entries `report` and `other` (another day) share, both ways; whether `other`
