@@ -133,6 +133,9 @@ struct Session<'a> {
     context: usize,
     budget: Budget,
     max_tokens: u32,
+    /// The room the JSON schema sizes its sections for: the first request's, kept when a cut-off
+    /// answer gets more room (so the extra room is not spent on longer sections).
+    schema_tokens: u32,
     prompt: RenderedPrompt,
     messages: Vec<Message>,
     /// Our estimate of `messages`, counted once when they are built.
@@ -173,6 +176,7 @@ impl<'a> Session<'a> {
             context: s.setup.context as usize,
             budget,
             max_tokens: budget.max_tokens as u32,
+            schema_tokens: budget.max_tokens as u32,
             prompt,
             overflows_left: OVERFLOW_RETRIES,
             lengths_left: LENGTH_RETRIES,
@@ -191,7 +195,7 @@ impl<'a> Session<'a> {
             prompt_tokens: self.message_tokens,
             messages: self.messages.clone(),
             max_tokens: self.max_tokens,
-            response_format: response_format(self.s.planner.format(), self.max_tokens),
+            response_format: response_format(self.s.planner.format(), self.schema_tokens),
         }
     }
 
@@ -265,8 +269,12 @@ impl<'a> Session<'a> {
             Err(e) => e,
         };
         // An answer cut off on its way through the sections gets more room; one cut off without
-        // a single section is not following the format, and more room would only buy more of it.
-        let on_its_way = error.is_truncated() && !error.found_no_section();
+        // a single section is not following the format, and more room would only buy more of it
+        // — except under a JSON schema, which the server enforces: a cut-off JSON answer is the
+        // format, only longer than the room (a small model's tokenizer may spend 3 tokens on a
+        // Chinese character).
+        let schema = self.s.planner.format() == paperbrief_core::AnswerFormat::Json;
+        let on_its_way = error.is_truncated() && (schema || !error.found_no_section());
         if on_its_way && self.lengths_left > 0 {
             self.lengths_left -= 1;
             self.after_cut_off(&reply).await?;

@@ -283,3 +283,25 @@ async fn an_answer_cut_off_without_a_single_section_is_repaired_not_given_more_r
     );
     assert_eq!(summary.provenance.repairs, 1);
 }
+
+#[tokio::test]
+async fn a_json_answer_cut_off_gets_more_room_under_the_same_schema() {
+    let json = r#"{"domain":"自然语言处理。","contribution":"提出一种新方法，准确率提升 12.5%。","guide":"输入论文所述数据，输出预测。","innovations":"新的训练方法与评测方式。","results":"在基准上达到 91.3%。"}"#;
+    // Cut inside the first section: no section can be read, yet the schema was followed.
+    let cut = &json[..json.find("contribution").unwrap()];
+    let backend = Scripted::new(vec![answer(cut, "length"), answer(json, "stop")]);
+    let s = summarizer(
+        Arc::clone(&backend),
+        32_768,
+        &[("llm.output", "json_schema")],
+    );
+    let summary = s.summarize(&doc(3), None).await.unwrap();
+    let sent = backend.requests();
+    assert_eq!((sent[0].max_tokens, sent[1].max_tokens), (2048, 4096));
+    assert_eq!(sent[1].messages.len(), 2, "more room, not a repair");
+    assert_eq!(
+        sent[0].response_format, sent[1].response_format,
+        "the sections may not grow with the room"
+    );
+    assert_eq!(summary.provenance.repairs, 0);
+}
