@@ -20,11 +20,13 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 
 /// Markdown to sanitised HTML. Math (`$…$`, `$$…$$`) stays TeX, marked for styling.
 pub fn markdown(md: &str) -> String {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_MATH;
-    let mut out = String::with_capacity(md.len() * 3 / 2);
-    html::push_html(&mut out, Parser::new_ext(md, options));
-    clean(&out)
+    markdown_with_links(md, &[])
 }
+
+/// The Markdown extensions paperbrief renders: tables, strikethrough, math.
+const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_MATH);
 
 /// A phrase of a brief to link where it first occurs as a whole number: a number the paper
 /// states, linked to where it states it.
@@ -42,11 +44,10 @@ pub struct PhraseLink {
 /// or math) made a link: the Markdown's own structure decides what is text, so a phrase never
 /// lands inside markup.
 pub fn markdown_with_links(md: &str, links: &[PhraseLink]) -> String {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_MATH;
     let mut pending: Vec<&PhraseLink> = links.iter().filter(|l| !l.text.is_empty()).collect();
     let mut events = Vec::new();
     let mut in_link = 0usize;
-    for event in Parser::new_ext(md, options) {
+    for event in Parser::new_ext(md, OPTIONS) {
         match event {
             Event::Start(Tag::Link { .. }) => in_link += 1,
             Event::End(TagEnd::Link) => in_link = in_link.saturating_sub(1),

@@ -208,12 +208,13 @@ fn sections(entry: &Entry, brief: &Brief) -> Vec<SectionView> {
                     title: e.label.clone(),
                 })
                 .collect();
-            (name, content, links)
-        })
-        .map(|(name, content, links)| SectionView {
-            name: name.zh(),
-            html: minijinja::Value::from_safe_string(html::markdown_with_links(content, &links)),
-            ungrounded: brief.ungrounded_in(name).map(str::to_owned).collect(),
+            SectionView {
+                name: name.zh(),
+                html: minijinja::Value::from_safe_string(html::markdown_with_links(
+                    content, &links,
+                )),
+                ungrounded: brief.ungrounded_in(name).map(str::to_owned).collect(),
+            }
         })
         .collect()
 }
