@@ -14,40 +14,12 @@ mod common;
 use std::path::Path;
 use std::time::Duration;
 
-use common::browser::{browser, require_chromium, serve};
+use common::browser::{Cdp, WATCH, browser, require_chromium, serve};
 use common::day::{DATE, Dirs, dirs, paperbrief_run};
 use common::stderr;
-use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, Locator};
 use paperbrief_testkit::{Behaviour, FakeFigure, FakeLlm, FakePaper, Script, StandIn};
 use serde_json::json;
-
-/// Errors, CSP violations, `console.error` and `alert` calls, collected before any page script.
-const WATCH: &str = "window.__problems = [];\
- addEventListener('error', e => __problems.push('error: ' + e.message));\
- document.addEventListener('securitypolicyviolation', e => __problems.push('csp: ' + e.violatedDirective + ' ' + e.blockedURI));\
- const __ce = console.error; console.error = (...a) => { __problems.push('console: ' + a.join(' ')); __ce(...a); };\
- window.alert = m => __problems.push('alert: ' + m);";
-
-/// `POST /session/{id}/goog/cdp/execute`: chromedriver's door to the DevTools protocol.
-#[derive(Debug)]
-struct Cdp(serde_json::Value);
-
-impl WebDriverCompatibleCommand for Cdp {
-    fn endpoint(
-        &self,
-        base: &url::Url,
-        session: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session.unwrap_or_default()
-        ))
-    }
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(self.0.to_string()))
-    }
-}
 
 fn papers() -> Vec<FakePaper> {
     let mut v: Vec<FakePaper> = (1..=6)

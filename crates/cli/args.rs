@@ -94,6 +94,9 @@ pub(crate) enum Command {
     /// Build the static site (index, a page per day and digest, Atom feed) from every report,
     /// without any network. Writes only files whose content changed.
     Site(SiteArgs),
+    /// Search every stored day report (titles, the five sections, tags, 机构), Chinese or
+    /// English, ranked by BM25; offline. Exit 1 when nothing matches.
+    Search(SearchArgs),
     /// The OpenAI Batch format, for `vllm run-batch` and hosted Batch APIs: export a day's
     /// requests, import the results, or drive a hosted Batch API (submit, status, collect).
     #[command(subcommand)]
@@ -333,6 +336,28 @@ pub(crate) struct ListArgs {
     #[arg(long, value_parser = parse_date)]
     pub(crate) date: Option<ReportDate>,
     /// Print a JSON array of papers instead of one line per paper.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SearchArgs {
+    /// The words to find (every word must match), e.g. 推测解码 or speculative decoding.
+    #[arg(required = true, value_name = "QUERY")]
+    pub(crate) query: Vec<String>,
+    /// Only days on or after this one (YYYY-MM-DD, `today`, `yesterday`).
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub(crate) since: Option<ReportDate>,
+    /// Only days on or before this one.
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub(crate) until: Option<ReportDate>,
+    /// Only papers with this tag (as the 今日速览 gave it).
+    #[arg(long, value_name = "TAG")]
+    pub(crate) tag: Option<String>,
+    /// At most this many papers.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub(crate) limit: usize,
+    /// Print a JSON array, best first, of {date, id, title, contribution, score}.
     #[arg(long)]
     pub(crate) json: bool,
 }

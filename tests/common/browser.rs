@@ -41,7 +41,11 @@ pub async fn serve(dir: &Path) -> MockServer {
                 Some("xml") => "application/atom+xml",
                 Some("png") => "image/png",
                 Some("jpg") => "image/jpeg",
-                _ => "text/html; charset=utf-8",
+                Some("js") => "text/javascript",
+                Some("json") => "application/json",
+                Some("html") => "text/html; charset=utf-8",
+                // Pagefind's index and WebAssembly (gzip inside, decompressed by its script).
+                _ => "application/octet-stream",
             };
             Mock::given(method("GET"))
                 .and(path(format!("/{name}")))
@@ -53,6 +57,34 @@ pub async fn serve(dir: &Path) -> MockServer {
         }
     }
     server
+}
+
+/// Errors, CSP violations, `console.error` and `alert` calls, collected before any page script
+/// (installed with [`Cdp`] `Page.addScriptToEvaluateOnNewDocument`; read `window.__problems`).
+pub const WATCH: &str = "window.__problems = [];\
+ addEventListener('error', e => __problems.push('error: ' + e.message));\
+ document.addEventListener('securitypolicyviolation', e => __problems.push('csp: ' + e.violatedDirective + ' ' + e.blockedURI));\
+ const __ce = console.error; console.error = (...a) => { __problems.push('console: ' + a.join(' ')); __ce(...a); };\
+ window.alert = m => __problems.push('alert: ' + m);";
+
+/// `POST /session/{id}/goog/cdp/execute`: chromedriver's door to the DevTools protocol.
+#[derive(Debug)]
+pub struct Cdp(pub serde_json::Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.0.to_string()))
+    }
 }
 
 pub struct Driver(Child);

@@ -14,6 +14,7 @@ mod parse_brief;
 mod prompt;
 mod rank;
 mod run;
+mod search;
 mod site;
 
 use std::process::ExitCode;
@@ -56,6 +57,9 @@ pub(crate) fn print_published(published: &paperbrief_orchestrator::publish::Publ
                 s.written.len(),
                 s.unchanged
             );
+            if let Some(index) = &s.search {
+                eprintln!("site: {index}");
+            }
             for u in &s.unreadable {
                 eprintln!("site: skipped an unreadable report: {u}");
             }
@@ -173,6 +177,7 @@ pub(crate) async fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::ParseBrief(args) => parse_brief::run(&cli.global, &args).await,
         Command::Config => config::run(&cli.global),
         Command::Site(args) => site::run(&cli.global, &args),
+        Command::Search(args) => search::run(&cli.global, &args),
         Command::Digest(args) => digest::run(&cli.global, &args).await,
         Command::Notify(args) => notify::run(&cli.global, &args).await,
         Command::Batch(cmd) => batch::run(&cli.global, &cmd).await,

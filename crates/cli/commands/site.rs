@@ -32,6 +32,9 @@ pub(crate) fn run(global: &GlobalArgs, args: &SiteArgs) -> Result<Outcome> {
         summary.written.len(),
         summary.unchanged
     );
+    if let Some(index) = &summary.search {
+        eprintln!("{}: {index}", out.display());
+    }
     for u in &summary.unreadable {
         eprintln!("skipped an unreadable report: {u}");
     }

@@ -18,6 +18,7 @@ pub mod overview;
 pub mod paths;
 pub mod relevance;
 pub mod safe;
+pub mod searchable;
 
 pub use error::ReportError;
 pub use failure::{Failure, FailureKind, Stage};
@@ -31,3 +32,4 @@ pub use model::{
 pub use overview::{BasedOn, OverviewBlock, OverviewState};
 pub use paths::{ReportFiles, ReportKey, ReportPaths};
 pub use relevance::{Nearest, Relevance};
+pub use searchable::Searchable;

@@ -89,6 +89,7 @@ fn main() {
         feed_days: 7,
         templates: None,
         figures: None,
+        search: true,
     };
     let site = Site::new(settings).unwrap();
     let t = Instant::now();

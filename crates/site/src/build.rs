@@ -23,6 +23,31 @@ pub struct BuildSummary {
     pub unchanged: usize,
     /// Report files that could not be read, and why (the rest of the site is still built).
     pub unreadable: Vec<String>,
+    /// The search index (`None`: the site has no search).
+    pub search: Option<IndexSummary>,
+}
+
+/// What a build did to the search index (its files are not among the pages counted above).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndexSummary {
+    /// Papers indexed (one per entry of each day and digest).
+    pub papers: usize,
+    /// Index files whose content changed, written.
+    pub written: usize,
+    /// Index files already there.
+    pub unchanged: usize,
+    /// Files of an older index, deleted.
+    pub removed: usize,
+}
+
+impl std::fmt::Display for IndexSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "search index: {} papers, {} files updated, {} unchanged, {} removed",
+            self.papers, self.written, self.unchanged, self.removed
+        )
+    }
 }
 
 /// A site: its settings and loaded templates.
@@ -42,7 +67,7 @@ struct Nav {
 impl Site {
     /// A site with `settings` (its templates loaded and checked).
     pub fn new(settings: SiteSettings) -> Result<Self, SiteError> {
-        let templates = Templates::load(settings.templates.as_deref())?;
+        let templates = Templates::load(settings.templates.as_deref(), settings.search)?;
         Ok(Self {
             settings,
             templates,
@@ -95,7 +120,32 @@ impl Site {
             feed(&reports, &self.settings, &figures).as_bytes(),
             &mut summary,
         )?;
+        if self.settings.search {
+            self.search_index(&reports, &mut summary)?;
+        }
         Ok(summary)
+    }
+
+    /// The archive's search index, made anew from every report; only changed files written.
+    fn search_index(
+        &self,
+        reports: &[DailyReport],
+        summary: &mut BuildSummary,
+    ) -> Result<(), SiteError> {
+        let files = crate::search::files(reports)?;
+        let mut keep = std::collections::BTreeSet::new();
+        let mut puts = BuildSummary::default();
+        for (path, data) in files {
+            self.put(&path.to_string_lossy(), &data, &mut puts)?;
+            keep.insert(path);
+        }
+        summary.search = Some(IndexSummary {
+            papers: reports.iter().map(|r| r.entries.len()).sum(),
+            written: puts.written.len(),
+            unchanged: puts.unchanged,
+            removed: crate::search::prune(&self.settings.out, &keep)?,
+        });
+        Ok(())
     }
 
     fn base(&self) -> Value {
@@ -105,6 +155,7 @@ impl Site {
             style => Value::from_safe_string(self.templates.style.clone()),
             script => Value::from_safe_string(self.templates.script.clone()),
             feed_url => "feed.xml",
+            search => self.settings.search,
         }
     }
 

@@ -25,6 +25,14 @@ pub enum SiteError {
         #[source]
         source: std::io::Error,
     },
+    /// The search index could not be made.
+    #[error(
+        "cannot make the site's search index (Pagefind): {message}; `[site] search = false` builds the site without it"
+    )]
+    Search {
+        /// What Pagefind said.
+        message: String,
+    },
     /// A page could not be written.
     #[error("cannot write {}", path.display())]
     Write {

@@ -20,6 +20,9 @@ pub struct SiteSettings {
     pub templates: Option<PathBuf>,
     /// Where the key figures are kept (the store's `figures/`); `None`: no figures are shown.
     pub figures: Option<PathBuf>,
+    /// Archive-wide search (a Pagefind index under `pagefind/`); without it the search box
+    /// filters the page only.
+    pub search: bool,
 }
 
 impl SiteSettings {
@@ -41,6 +44,7 @@ impl SiteSettings {
             feed_days: site.feed_days.get() as usize,
             templates: site.templates.clone(),
             figures: None,
+            search: site.search,
         }
     }
 

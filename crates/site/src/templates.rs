@@ -44,7 +44,7 @@ pub(crate) struct Templates {
 
 impl Templates {
     /// The built-in templates, or those in `dir`.
-    pub(crate) fn load(dir: Option<&Path>) -> Result<Self, SiteError> {
+    pub(crate) fn load(dir: Option<&Path>, search: bool) -> Result<Self, SiteError> {
         let mut files = Vec::with_capacity(BUILTIN.len());
         for (name, builtin) in BUILTIN {
             let text = match dir {
@@ -70,11 +70,7 @@ impl Templates {
                     .map_err(|e| template_error(name, &e))?,
             }
         }
-        let csp = format!(
-            "default-src 'none'; style-src '{}'; script-src '{}'; img-src 'self'; base-uri 'none'; form-action 'none'",
-            hash(&style),
-            hash(&script)
-        );
+        let csp = csp(&hash(&style), &hash(&script), search);
         Ok(Self {
             env,
             style,
@@ -82,6 +78,24 @@ impl Templates {
             csp,
         })
     }
+}
+
+/// The Content-Security-Policy: the inline style and script by hash, images from the site;
+/// with search, also exactly what Pagefind needs: its module and worker scripts from the site
+/// (`'self'`), compiling its WebAssembly (`'wasm-unsafe-eval'`, which allows no `eval`), and
+/// fetching its index from the site (`connect-src 'self'`).
+fn csp(style: &str, script: &str, search: bool) -> String {
+    let (scripts, more) = if search {
+        (
+            format!("'{script}' 'self' 'wasm-unsafe-eval'"),
+            "; worker-src 'self'; connect-src 'self'",
+        )
+    } else {
+        (format!("'{script}'"), "")
+    };
+    format!(
+        "default-src 'none'; style-src '{style}'; script-src {scripts}; img-src 'self'{more}; base-uri 'none'; form-action 'none'"
+    )
 }
 
 /// `sha256-…` of an inline asset, as CSP names it.

@@ -123,6 +123,7 @@ fn settings(out: &Path) -> SiteSettings {
         feed_days: 7,
         templates: None,
         figures: None,
+        search: false,
     }
 }
 

@@ -188,6 +188,7 @@ pub struct SiteConfig {
     pub feed_days: NonZeroU32,
     #[serde(with = "sentinel::empty_path")]
     pub templates: Option<PathBuf>,
+    pub search: bool,
 }
 
 /// `[overview]`: see `config/default.toml`.
