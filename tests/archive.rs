@@ -14,6 +14,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use common::browser::{Cdp, WATCH, browser, require_chromium, serve};
+use common::day::read;
 use common::{paperbrief, run, stderr, stdout};
 use fantoccini::{Client, Locator};
 use paperbrief_core::{ArxivId, Brief, PaperRef, Period, ReportDate, SourceKind};
@@ -21,6 +22,7 @@ use paperbrief_report::{DailyReport, Entry, Outcome, ReportPaths, SourceInfo};
 use paperbrief_testkit::reports::provenance;
 use serde_json::{Value, json};
 
+#[derive(Clone)]
 struct Paper {
     date: &'static str,
     id: &'static str,
@@ -222,22 +224,74 @@ async fn built_site(home: &Path) -> std::path::PathBuf {
     let out = paperbrief_in(home, &["site", "--out", site.to_str().unwrap()]).await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("search index: 7 papers"),
-        "5 papers of the days, 2 of the digest: {}",
+        stderr(&out)
+            .contains("search index: 7 papers, 2 month(s) indexed again (2026-02, 2026-01)"),
+        "5 papers of the days, 2 of the digest, in two months: {}",
         stderr(&out)
     );
-    for kept in ["pagefind.js", "pagefind-worker.js", "pagefind-entry.json"] {
+    // The newest month is the primary index, with the scripts; the older one is merged.
+    for kept in [
+        "pagefind.js",
+        "pagefind-worker.js",
+        "pagefind-entry.json",
+        "m/2026-01/pagefind-entry.json",
+    ] {
         assert!(site.join("pagefind").join(kept).is_file(), "{kept}");
     }
+    assert_eq!(
+        read(&site.join("pagefind/paperbrief-months.json")),
+        "[\"2026-01\"]"
+    );
     assert!(!site.join("pagefind/pagefind-ui.js").exists());
-    // Rebuilt with nothing changed: no index file written again.
+    assert!(!site.join("pagefind/m/2026-01/pagefind.js").exists());
+    // Rebuilt with nothing changed: no index made, no file written again.
     let again = paperbrief_in(home, &["site", "--out", site.to_str().unwrap()]).await;
     assert!(
-        stderr(&again).contains("0 files updated"),
+        stderr(&again).contains("0 month(s) indexed again, 0 files updated"),
         "{}",
         stderr(&again)
     );
     site
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn only_the_month_whose_reports_changed_is_indexed_again() {
+    let home = home();
+    let site = built_site(home.path()).await;
+    let old_fragments = std::fs::read_dir(site.join("pagefind/m/2026-01/fragment"))
+        .unwrap()
+        .count();
+    // A January paper's contribution rewritten (as `paperbrief paper` would).
+    let paths = ReportPaths::new(home.path().join("reports"));
+    let date = ReportDate::parse("2026-01-30").unwrap();
+    let mut r = paths.read_day(date).unwrap().unwrap();
+    let mut changed = entry(&PAPERS[1]);
+    changed.outcome = entry(&Paper {
+        contribution: "从视频中学习灵巧抓取。",
+        ..PAPERS[1].clone()
+    })
+    .outcome;
+    r.entries[1] = changed;
+    paths.write(&r).unwrap();
+    let out = paperbrief_in(home.path(), &["site", "--out", site.to_str().unwrap()]).await;
+    assert!(
+        stderr(&out).contains("1 month(s) indexed again (2026-01)"),
+        "{}",
+        stderr(&out)
+    );
+    // The old fragment of the changed paper is gone, the new one there: as many as before.
+    let fragments = std::fs::read_dir(site.join("pagefind/m/2026-01/fragment"))
+        .unwrap()
+        .count();
+    assert_eq!(fragments, old_fragments);
+    let err = stderr(&out);
+    let removed: usize = err
+        .split(" removed")
+        .next()
+        .and_then(|s| s.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(removed >= 1, "the old fragment is deleted: {err}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -307,6 +361,14 @@ async fn choose(client: &Client, filter: &str, value: &str) {
 
 async fn open(client: &Client, url: &str) {
     client.goto(url).await.unwrap();
+    // The archive's index loads on first use.
+    client
+        .find(Locator::Css("#q"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let ready = "return !document.getElementById('facets').hidden";
     for _ in 0..100 {
         if client.execute(ready, vec![]).await.unwrap() == json!(true) {

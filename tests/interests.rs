@@ -148,7 +148,8 @@ async fn a_profile_ranks_the_day_and_each_text_is_embedded_once() {
     ];
     let out = paperbrief_run(&stand, &d, &vars2, &["run", "--date", DATE]).await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(other_log.texts(), 9);
+    // The day's 6 papers and 3 profile texts, and the other day's 2 papers (for 相关论文).
+    assert_eq!(other_log.texts(), 11);
     let out = paperbrief_run(&stand, &d, &vars2, &["interests", "check"]).await;
     assert!(
         stdout(&out).contains("profile efficiency: 2 library items (2 with an abstract, 1 without a title skipped), 2 embedded"),

@@ -161,3 +161,105 @@ async fn relisted_and_cited_papers_link_their_days_both_ways() {
         1
     );
 }
+
+fn titled(n: u32, title: &str) -> FakePaper {
+    FakePaper {
+        title: title.into(),
+        ..FakePaper::numbered(n, 10)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn related_papers_are_the_nearest_of_other_days_by_embeddings() {
+    let earlier = [
+        titled(1, "Speculative Decoding with Draft Trees"),
+        titled(2, "Robot Grasping Policies from Demonstrations"),
+        titled(3, "Diffusion Models for Layout Generation"),
+        titled(4, "Quantized Kernels for Serving"),
+    ];
+    let later = [
+        titled(5, "Speculative Decoding with Draft Heads"),
+        titled(6, "Robot Grasping Policies from Video"),
+    ];
+    let stand = StandIn::start(
+        EARLIER,
+        &earlier,
+        FakeLlm::new(Script::default(), Duration::ZERO),
+        "m",
+        32_768,
+    )
+    .await;
+    stand.add_day(DATE, &later).await;
+    let (embed, log) = paperbrief_testkit::embeddings_endpoint("bow", Duration::ZERO).await;
+    let base = format!("{}/v1", embed.uri());
+    let d = dirs();
+    let site = d.home.join("site");
+    let vars = [
+        ("PAPERBRIEF_EMBEDDINGS_BASE_URL", base.as_str()),
+        ("PAPERBRIEF_EMBEDDINGS_MODEL", "bow"),
+        ("PAPERBRIEF_SITE_DIR", site.to_str().unwrap()),
+    ];
+    for date in [EARLIER, DATE] {
+        let out = paperbrief_run(&stand, &d, &vars, &["run", "--date", date]).await;
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    let report = json(&d, DATE);
+    let related = |id: &str| -> Vec<String> {
+        entry(&report, id)["related"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                assert_eq!(p["date"], EARLIER);
+                p["id"].as_str().unwrap().to_owned()
+            })
+            .collect()
+    };
+    let decoding = related("2602.00005");
+    assert_eq!(decoding.len(), 3, "{decoding:?}");
+    assert_eq!(decoding[0], "2602.00001", "{decoding:?}");
+    assert_eq!(related("2602.00006")[0], "2602.00002");
+    let md = read(&d.out.join(format!("{DATE}.md")));
+    assert!(
+        md.contains("- **相关论文**: 《Speculative Decoding with Draft Trees》（[2026-02-09](2026-02-09.md)）、"),
+        "{md}"
+    );
+    let page = read(&site.join(format!("{DATE}.html"))).replace("&#x2f;", "/");
+    assert!(
+        page.contains("<a href=\"2026-02-09.html#2602.00001\">相关论文：《Speculative Decoding with Draft Trees》（2026-02-09）</a>"),
+        "{page}"
+    );
+    // Each text embedded once: the earlier day's papers, already embedded for the first run's
+    // own list, are not asked for again.
+    let texts = log.texts();
+    assert_eq!(texts, 6, "{:?}", log.requests());
+
+    // The embeddings endpoint down (another model: nothing cached for it): the report is still
+    // written, the list as it was.
+    drop(embed);
+    let vars = [
+        ("PAPERBRIEF_EMBEDDINGS_BASE_URL", "http://127.0.0.1:9/v1"),
+        ("PAPERBRIEF_EMBEDDINGS_MODEL", "bow-2"),
+        ("PAPERBRIEF_SITE_DIR", site.to_str().unwrap()),
+    ];
+    let out = paperbrief_run(
+        &stand,
+        &d,
+        &vars,
+        &["run", "--date", DATE, "--force", "--only", "2602.00006"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("相关论文 not updated"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        entry(&json(&d, DATE), "2602.00005")["related"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+}

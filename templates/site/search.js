@@ -60,10 +60,13 @@
     facets.appendChild(label);
     selects[name] = select;
   }
-  // Only our own pages, beside this one: `2026-02-10.html#2602.07040` (Pagefind roots it: `/…`).
+  // Only our own pages, beside this one: `2026-02-10.html#2602.07040` (Pagefind gives it rooted
+  // at the site's path: `/papers/2026-02-10.html#…`).
   function safeUrl(url) {
-    var name = String(url).replace(/^\//, "");
-    return /^[A-Za-z0-9._-]+\.html(#[A-Za-z0-9._\/-]+)?$/.test(name) ? name : null;
+    var u;
+    try { u = new URL(String(url), location.href); } catch (e) { return null; }
+    var name = u.pathname.split("/").pop() + u.hash;
+    return u.origin === location.origin && /^[A-Za-z0-9._-]+\.html(#[A-Za-z0-9._\/-]+)?$/.test(name) ? name : null;
   }
   function show(list, total) {
     hits.textContent = "";
@@ -72,6 +75,7 @@
       var url = safeUrl(d.url);
       a.textContent = d.meta.title || d.url;
       if (url) a.href = url;
+      else li.setAttribute("data-refused", String(d.url));
       li.appendChild(a);
       var page = document.createElement("span");
       page.className = "muted";
@@ -102,16 +106,31 @@
         .then(function (list) { show(list, total); });
     }).catch(function (e) { console.warn("archive search failed:", e); });
   }
-  import(base + "pagefind.js").then(function (m) {
-    return m.options({basePath: base}).then(function () { return m.init(); }).then(function () {
-      pf = m;
-      return m.filters();
-    });
-  }).then(function (all) {
-    ["月份", "标签", "阅读来源"].forEach(function (name) { if (all && all[name]) facet(name, all[name]); });
-    facets.hidden = !facets.childNodes.length;
-    q.placeholder = "搜索全部简报：标题、关键词或正文";
-    q.addEventListener("input", archive);
-    archive();
-  }).catch(function () { /* no index here: this page alone is searched */ });
+  // Loaded on first use (a page view that never searches costs nothing): the script, then the
+  // newest month's index (the primary) with every older month's merged into it.
+  var loading = null;
+  function load() {
+    if (loading) return;
+    loading = import(base + "pagefind.js").then(function (m) {
+      return m.options({basePath: base}).then(function () { return m.init(); }).then(function () {
+        return fetch(base + "paperbrief-months.json").then(function (r) { return r.ok ? r.json() : []; });
+      }).then(function (months) {
+        var merges = (Array.isArray(months) ? months : []).filter(function (mo) {
+          return /^\d{4}-\d{2}$/.test(mo);
+        }).map(function (mo) { return m.mergeIndex(base + "m/" + mo + "/"); });
+        return Promise.all(merges);
+      }).then(function () {
+        pf = m;
+        return m.filters();
+      });
+    }).then(function (all) {
+      ["月份", "标签", "阅读来源"].forEach(function (name) { if (all && all[name]) facet(name, all[name]); });
+      facets.hidden = !facets.childNodes.length;
+      q.placeholder = "搜索全部简报：标题、关键词或正文";
+      q.addEventListener("input", archive);
+      archive();
+    }).catch(function () { /* no index here: this page alone is searched */ });
+  }
+  q.addEventListener("focus", load);
+  q.addEventListener("input", load);
 })();

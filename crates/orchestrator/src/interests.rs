@@ -117,13 +117,8 @@ impl Interests {
         client: &EmbeddingsClient,
         papers: &[Paper<'_>],
     ) -> (Option<Vec<Vectors>>, Scored) {
-        let dir = self.vectors_dir.clone();
-        let model = client.model().to_owned();
-        let mut cache = tokio::task::spawn_blocking(move || VectorCache::open(&dir, &model))
-            .await
-            .unwrap_or_else(|_| VectorCache::in_memory(client.model()));
         let paper_texts: Vec<String> = papers.iter().map(Paper::text).collect();
-        let mut all: Vec<&String> = paper_texts.iter().collect();
+        let mut all: Vec<&str> = paper_texts.iter().map(String::as_str).collect();
         let profile_texts: Vec<(Vec<String>, Vec<String>)> = self
             .loaded
             .iter()
@@ -133,34 +128,15 @@ impl Interests {
             })
             .collect();
         for (lib, kw) in &profile_texts {
-            all.extend(lib.iter().chain(kw));
+            all.extend(lib.iter().chain(kw).map(String::as_str));
         }
-        let unique: HashSet<&str> = all.iter().map(|t| t.as_str()).collect();
-        let missing: Vec<String> = unique
-            .iter()
-            .filter(|t| cache.get(t).is_none())
-            .map(|t| (*t).to_owned())
-            .collect();
-        let scored = Scored {
-            embedded: missing.len(),
-            cached: unique.len() - missing.len(),
+        let (cache, scored) = match cached_vectors(&self.vectors_dir, client, &all).await {
+            (Ok(cache), scored) => (cache, scored),
+            (Err(e), scored) => {
+                tracing::warn!(target: "paperbrief::interests", "embeddings: {e}; scoring by keywords and authors only");
+                return (None, scored);
+            }
         };
-        if !missing.is_empty() {
-            match client.embed(&missing).await {
-                Ok(vs) => {
-                    for (text, v) in missing.iter().zip(vs) {
-                        cache.put(text, v);
-                    }
-                }
-                Err(e) => {
-                    tracing::warn!(target: "paperbrief::interests", "embeddings: {e}; scoring by keywords and authors only");
-                    return (None, scored);
-                }
-            }
-            if let Err(e) = cache.save() {
-                tracing::warn!(target: "paperbrief::interests", "{e}; the vectors will be asked for again");
-            }
-        }
         let get = |texts: &[String]| -> Vec<Vec<f32>> {
             texts
                 .iter()
@@ -180,8 +156,47 @@ impl Interests {
     }
 }
 
+/// The vectors of `texts` (any order, repeats allowed) in the cache in `dir` — one file per
+/// model — the missing ones embedded now and saved; with how many were embedded and found.
+/// `Err` when the endpoint fails (nothing is lost: what was cached stays).
+pub(crate) async fn cached_vectors(
+    dir: &std::path::Path,
+    client: &EmbeddingsClient,
+    texts: &[&str],
+) -> (Result<VectorCache, paperbrief_llm::LlmError>, Scored) {
+    let (dir, model) = (dir.to_owned(), client.model().to_owned());
+    let mut cache = tokio::task::spawn_blocking(move || VectorCache::open(&dir, &model))
+        .await
+        .unwrap_or_else(|_| VectorCache::in_memory(client.model()));
+    let unique: HashSet<&str> = texts.iter().copied().collect();
+    let missing: Vec<String> = unique
+        .iter()
+        .filter(|t| cache.get(t).is_none())
+        .map(|t| (*t).to_owned())
+        .collect();
+    let scored = Scored {
+        embedded: missing.len(),
+        cached: unique.len() - missing.len(),
+    };
+    if missing.is_empty() {
+        return (Ok(cache), scored);
+    }
+    match client.embed(&missing).await {
+        Ok(vs) => {
+            for (text, v) in missing.iter().zip(vs) {
+                cache.put(text, v);
+            }
+        }
+        Err(e) => return (Err(e), scored),
+    }
+    if let Err(e) = cache.save() {
+        tracing::warn!(target: "paperbrief::interests", "{e}; the vectors will be asked for again");
+    }
+    (Ok(cache), scored)
+}
+
 /// What of a paper's brief a profile reads: its 应用领域 and 一句话核心贡献.
-fn brief_text(e: &paperbrief_report::Entry) -> String {
+pub(crate) fn brief_text(e: &paperbrief_report::Entry) -> String {
     match &e.outcome {
         Outcome::Ok { brief, .. } => format!(
             "{}\n{}",

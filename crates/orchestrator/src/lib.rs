@@ -34,6 +34,7 @@ pub mod publish;
 pub mod rank;
 mod reading;
 pub mod regenerate;
+mod related;
 mod remember;
 pub mod run;
 mod services;

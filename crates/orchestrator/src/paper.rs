@@ -169,6 +169,7 @@ async fn summarize(
         first_listed: None,
         listed_again: Vec::new(),
         cited_by_archived: Vec::new(),
+        related: Vec::new(),
         cites_archived: Vec::new(),
     };
     (entry, false)
@@ -188,6 +189,7 @@ fn reuse(paper: PaperRef, stored: StoredBrief) -> Entry {
         first_listed: None,
         listed_again: Vec::new(),
         cited_by_archived: Vec::new(),
+        related: Vec::new(),
         cites_archived: Vec::new(),
     }
 }
@@ -203,6 +205,7 @@ fn failed(paper: PaperRef, source: Option<SourceInfo>, failure: Failure) -> Entr
         first_listed: None,
         listed_again: Vec::new(),
         cited_by_archived: Vec::new(),
+        related: Vec::new(),
         cites_archived: Vec::new(),
     }
 }

@@ -60,6 +60,7 @@ pub(crate) async fn pipeline(
                     first_listed: None,
                     listed_again: Vec::new(),
                     cited_by_archived: Vec::new(),
+                    related: Vec::new(),
                     cites_archived: Vec::new(),
                 };
                 (entry, false)

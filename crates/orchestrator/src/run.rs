@@ -193,6 +193,7 @@ pub(crate) async fn stored_entries(
                 first_listed: None,
                 listed_again: Vec::new(),
                 cited_by_archived: Vec::new(),
+                related: Vec::new(),
                 cites_archived: Vec::new(),
             };
             others.insert(paper.id.base().to_owned(), entry);

@@ -176,6 +176,7 @@ fn entry_with(entry: &Entry, listed: Option<paperbrief_core::ReportDate>) -> Str
     for (label, papers) in [
         ("引用了本站收录的", &entry.cites_archived),
         ("被本站收录的论文引用", &entry.cited_by_archived),
+        ("相关论文", &entry.related),
     ] {
         let list: Vec<String> = papers
             .iter()

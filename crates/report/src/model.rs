@@ -175,6 +175,9 @@ pub struct Entry {
     /// The archived papers that cite it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cited_by_archived: Vec<crate::listing::ArchivedPaper>,
+    /// 相关论文: with `[embeddings]`, the three papers of other days nearest to it, nearest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<crate::listing::ArchivedPaper>,
 }
 
 impl Entry {
@@ -250,6 +253,7 @@ impl Entry {
             first_listed: None,
             listed_again: Vec::new(),
             cited_by_archived: Default::default(),
+            related: Vec::new(),
             cites_archived: Default::default(),
         }
     }

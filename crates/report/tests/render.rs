@@ -123,6 +123,7 @@ fn report() -> DailyReport {
             first_listed: None,
             listed_again: Vec::new(),
             cited_by_archived: Vec::new(),
+            related: Vec::new(),
             cites_archived: Vec::new(),
         },
         Entry {
@@ -135,6 +136,7 @@ fn report() -> DailyReport {
             first_listed: None,
             listed_again: Vec::new(),
             cited_by_archived: Vec::new(),
+            related: Vec::new(),
             cites_archived: Vec::new(),
         },
         Entry {
@@ -155,6 +157,7 @@ fn report() -> DailyReport {
             first_listed: None,
             listed_again: Vec::new(),
             cited_by_archived: Vec::new(),
+            related: Vec::new(),
             cites_archived: Vec::new(),
         },
         Entry::pending(paper(4, 5)),
@@ -236,6 +239,7 @@ fn evidence_links_into_the_page_read_or_the_abstract_page() {
         first_listed: None,
         listed_again: Vec::new(),
         cited_by_archived: Vec::new(),
+        related: Vec::new(),
         cites_archived: Vec::new(),
     };
     let html = entry(SourceKind::Html);

@@ -57,6 +57,7 @@ fn day(date: ReportDate, briefs: &[(String, Brief)]) -> DailyReport {
             first_listed: None,
             listed_again: Vec::new(),
             cited_by_archived: Vec::new(),
+            related: Vec::new(),
             cites_archived: Vec::new(),
         });
     }

@@ -32,6 +32,8 @@ pub struct BuildSummary {
 pub struct IndexSummary {
     /// Papers indexed (one per entry of each day and digest).
     pub papers: usize,
+    /// The months whose index was made again (their records changed), newest first.
+    pub rebuilt: Vec<String>,
     /// Index files whose content changed, written.
     pub written: usize,
     /// Index files already there.
@@ -44,8 +46,17 @@ impl std::fmt::Display for IndexSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "search index: {} papers, {} files updated, {} unchanged, {} removed",
-            self.papers, self.written, self.unchanged, self.removed
+            "search index: {} papers, {} month(s) indexed again{}, {} files updated, {} unchanged, {} removed",
+            self.papers,
+            self.rebuilt.len(),
+            if self.rebuilt.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", self.rebuilt.join(", "))
+            },
+            self.written,
+            self.unchanged,
+            self.removed
         )
     }
 }
@@ -126,24 +137,37 @@ impl Site {
         Ok(summary)
     }
 
-    /// The archive's search index, made anew from every report; only changed files written.
+    /// The archive's search indexes: a month's made again only when its records changed, only
+    /// changed files written, files no index names deleted.
     fn search_index(
         &self,
         reports: &[DailyReport],
         summary: &mut BuildSummary,
     ) -> Result<(), SiteError> {
-        let files = crate::search::files(reports)?;
+        let out = &self.settings.out;
+        let (bundles, months) = crate::search::plan(reports);
         let mut keep = std::collections::BTreeSet::new();
         let mut puts = BuildSummary::default();
-        for (path, data) in files {
-            self.put(&path.to_string_lossy(), &data, &mut puts)?;
-            keep.insert(path);
+        let mut rebuilt = Vec::new();
+        for bundle in bundles {
+            if bundle.is_current(out) {
+                keep.extend(bundle.existing(out));
+                continue;
+            }
+            rebuilt.push(bundle.month.clone());
+            for (path, data) in bundle.make()? {
+                self.put(&path.to_string_lossy(), &data, &mut puts)?;
+                keep.insert(path);
+            }
         }
+        self.put(&months.0.to_string_lossy(), &months.1, &mut puts)?;
+        keep.insert(months.0);
         summary.search = Some(IndexSummary {
             papers: reports.iter().map(|r| r.entries.len()).sum(),
+            rebuilt,
             written: puts.written.len(),
             unchanged: puts.unchanged,
-            removed: crate::search::prune(&self.settings.out, &keep)?,
+            removed: crate::search::prune(out, &keep)?,
         });
         Ok(())
     }

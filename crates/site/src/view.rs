@@ -190,7 +190,11 @@ fn citations(entry: &Entry) -> Vec<Link> {
         .cited_by_archived
         .iter()
         .map(|c| link(c, format!("被本站收录的《{}》（{}）引用", c.title, c.date)));
-    cites.chain(by).collect()
+    let related = entry
+        .related
+        .iter()
+        .map(|c| link(c, format!("相关论文：《{}》（{}）", c.title, c.date)));
+    cites.chain(by).chain(related).collect()
 }
 
 /// The five sections as HTML, each number the paper states linked to where it states it.

@@ -69,6 +69,7 @@ pub fn day(date: &str) -> DailyReport {
             first_listed: None,
             listed_again: Vec::new(),
             cited_by_archived: Vec::new(),
+            related: Vec::new(),
             cites_archived: Vec::new(),
         });
     }
@@ -90,6 +91,7 @@ pub fn day(date: &str) -> DailyReport {
         first_listed: None,
         listed_again: Vec::new(),
         cited_by_archived: Vec::new(),
+        related: Vec::new(),
         cites_archived: Vec::new(),
     });
     r.entries.push(Entry {
@@ -107,6 +109,7 @@ pub fn day(date: &str) -> DailyReport {
         first_listed: None,
         listed_again: Vec::new(),
         cited_by_archived: Vec::new(),
+        related: Vec::new(),
         cites_archived: Vec::new(),
     });
     r.entries

@@ -57,6 +57,7 @@ pub fn busy_day(date: &str, papers: u32) -> DailyReport {
             first_listed: None,
             listed_again: Vec::new(),
             cited_by_archived: Default::default(),
+            related: Vec::new(),
             cites_archived: Default::default(),
         });
     }

@@ -1,42 +1,36 @@
-//! The archive's search for the browser: a Pagefind index of every paper on every day and
-//! digest page, written under `pagefind/` with the Pagefind scripts it needs (from the crate,
-//! nothing from elsewhere).
-//!
-//! Each paper is one record: its URL on its page (`2026-02-10.html#2602.07040`), the words of
-//! [`Searchable`] (titles, the five sections, tags, 机构), the meta a hit shows (title, page,
-//! 一句话核心贡献) and the filters 月份, 标签 and 阅读来源. Pagefind has no incremental update, so
-//! the index is made anew from the records at each build; its files are named by their content,
-//! so only those that changed are written, and the ones no longer named are deleted.
+//! One paper as the Pagefind index holds it, and one index (a month's) made by the `pagefind`
+//! crate from records.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 use paperbrief_report::{DailyReport, Searchable};
+use serde::Serialize;
 
 use crate::error::SiteError;
 use crate::view::{key_of, page_name};
 
-/// The directory under the site holding the index and its scripts.
-pub(crate) const DIR: &str = "pagefind";
-
-/// One paper as the index holds it.
-#[derive(Debug, Clone, PartialEq)]
-struct Record {
+/// One paper: its URL on its page (`2026-02-10.html#2602.07040`), the words of [`Searchable`]
+/// (titles, the five sections, tags, 机构), the meta a hit shows (title, page,
+/// 一句话核心贡献) and the filters 月份, 标签 and 阅读来源.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct Record {
     url: String,
     content: String,
     meta: BTreeMap<String, String>,
     filters: BTreeMap<String, Vec<String>>,
 }
 
-/// The records of every paper of `reports`.
-fn records(reports: &[DailyReport]) -> Vec<Record> {
-    let mut out = Vec::new();
-    for report in reports {
-        let page = page_name(key_of(report));
-        let label = page.trim_end_matches(".html").to_owned();
-        for entry in &report.entries {
+/// The records of every paper of `report`.
+pub(crate) fn of_report(report: &DailyReport) -> Vec<Record> {
+    let page = page_name(key_of(report));
+    let label = page.trim_end_matches(".html").to_owned();
+    report
+        .entries
+        .iter()
+        .map(|entry| {
             let s = Searchable::of(entry);
             let month = entry.paper.list_date.to_string()[..7].to_owned();
             let mut filters = BTreeMap::from([("月份".to_owned(), vec![month])]);
@@ -55,20 +49,23 @@ fn records(reports: &[DailyReport]) -> Vec<Record> {
                 ("page".to_owned(), label.clone()),
                 ("contribution".to_owned(), s.contribution.clone()),
             ]);
-            out.push(Record {
+            Record {
                 url: format!("{page}#{}", entry.paper.id.base()),
                 content: s.text(),
                 meta,
                 filters,
-            });
-        }
-    }
-    out
+            }
+        })
+        .collect()
 }
 
-/// The files of the index of `reports`: (path under the site, content).
-pub(crate) fn files(reports: &[DailyReport]) -> Result<Vec<(PathBuf, Vec<u8>)>, SiteError> {
-    let records = records(reports);
+/// The files of a Pagefind index of `records` (paths relative to the index's directory).
+/// `with_scripts`: also the search script, its worker and the WebAssembly (the primary index);
+/// without, the index alone (an index the primary one merges).
+pub(crate) fn index_files(
+    records: Vec<Record>,
+    with_scripts: bool,
+) -> Result<Vec<(PathBuf, Vec<u8>)>, SiteError> {
     // Pagefind's API is async (it hands work to tokio's blocking pool): a runtime of its own on
     // a thread of its own, so a build works from any caller (async or not).
     let files = std::thread::scope(|scope| {
@@ -89,8 +86,7 @@ pub(crate) fn files(reports: &[DailyReport]) -> Result<Vec<(PathBuf, Vec<u8>)>, 
     })?;
     Ok(files
         .into_iter()
-        .filter(|(name, _)| wanted(name))
-        .map(|(name, data)| (Path::new(DIR).join(name), data))
+        .filter(|(name, _)| wanted(name, with_scripts))
         .collect())
 }
 
@@ -120,42 +116,19 @@ async fn index(records: Vec<Record>) -> Result<Vec<(PathBuf, Vec<u8>)>, SiteErro
         .collect())
 }
 
-/// The files the site's search uses: the search script, its worker, the WebAssembly, the
-/// index. Pagefind's ready-made interfaces (its UI, highlighting) are left out.
-fn wanted(name: &Path) -> bool {
+/// The files the site's search uses: the index, and with `with_scripts` the search script, its
+/// worker and the WebAssembly. Pagefind's ready-made interfaces (its UI, highlighting) are left
+/// out.
+fn wanted(name: &Path, with_scripts: bool) -> bool {
     let s = name.to_string_lossy();
-    ![
-        "pagefind-ui",
-        "pagefind-modular-ui",
-        "pagefind-component-ui",
-        "pagefind-highlight",
-    ]
-    .iter()
-    .any(|p| s.starts_with(p))
-}
-
-/// Deletes the files under the site's `pagefind/` that the new index does not name.
-pub(crate) fn prune(out: &Path, keep: &BTreeSet<PathBuf>) -> Result<usize, SiteError> {
-    let mut removed = 0;
-    let mut stack = vec![out.join(DIR)];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.strip_prefix(out).is_ok_and(|rel| !keep.contains(rel)) {
-                std::fs::remove_file(&path).map_err(|source| SiteError::Write {
-                    path: path.clone(),
-                    source,
-                })?;
-                removed += 1;
-            }
-        }
-    }
-    Ok(removed)
+    let index = s.starts_with("pagefind-entry.json")
+        || s.ends_with(".pf_meta")
+        || ["fragment/", "index/", "filter/"]
+            .iter()
+            .any(|d| s.starts_with(d));
+    let scripts = ["pagefind.js", "pagefind-worker.js"].contains(&s.as_ref())
+        || (s.starts_with("wasm.") && s.ends_with(".pagefind"));
+    index || (with_scripts && scripts)
 }
 
 fn search_error(e: &dyn std::fmt::Display) -> SiteError {
@@ -166,7 +139,6 @@ fn search_error(e: &dyn std::fmt::Display) -> SiteError {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
@@ -176,16 +148,20 @@ mod tests {
             "pagefind-worker.js",
             "wasm.unknown.pagefind",
             "pagefind-entry.json",
+            "pagefind.zh_1a2b.pf_meta",
             "fragment/zh_1.pf_fragment",
         ] {
-            assert!(wanted(Path::new(kept)), "{kept}");
+            assert!(wanted(Path::new(kept), true), "{kept}");
         }
         for left in [
             "pagefind-ui.js",
             "pagefind-component-ui.css",
             "pagefind-highlight.js",
         ] {
-            assert!(!wanted(Path::new(left)), "{left}");
+            assert!(!wanted(Path::new(left), true), "{left}");
         }
+        assert!(!wanted(Path::new("pagefind.js"), false));
+        assert!(!wanted(Path::new("wasm.unknown.pagefind"), false));
+        assert!(wanted(Path::new("index/zh_1.pf_index"), false));
     }
 }
