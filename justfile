@@ -41,6 +41,7 @@ bench:
     cargo bench --bench day
     cargo bench --bench endpoints
     cargo bench --bench interests
+    cargo bench --bench archive
     cargo bench -p paperbrief-site --bench site
     cargo bench -p paperbrief-notify --bench payloads
     benches/real_server.sh

@@ -35,8 +35,8 @@ struct Paper {
 
 const PAPERS: &[Paper] = &[
     Paper {
-        date: "2026-01-30",
-        id: "2601.00001",
+        date: "2025-12-30",
+        id: "2512.00001",
         title: "Faster Speculative Decoding with Draft Trees",
         title_zh: Some("基于草稿树的快速推测解码"),
         contribution: "提出基于草稿树的推测解码，推理速度提升 2 倍。",
@@ -44,8 +44,8 @@ const PAPERS: &[Paper] = &[
         kind: SourceKind::Html,
     },
     Paper {
-        date: "2026-01-30",
-        id: "2601.00002",
+        date: "2025-12-30",
+        id: "2512.00002",
         title: "Robot Manipulation from Videos <img src=x onerror=alert(1)>",
         title_zh: None,
         contribution: "从视频中学习机器人操作策略。",
@@ -109,7 +109,7 @@ fn entry(p: &Paper) -> Entry {
 /// Three days of reports and the week 2026-W07's digest (papers 3 and 4), in `reports`.
 fn write_reports(reports: &Path) {
     let paths = ReportPaths::new(reports);
-    for date in ["2026-01-30", "2026-02-09", "2026-02-10"] {
+    for date in ["2025-12-30", "2026-02-09", "2026-02-10"] {
         let mut r = DailyReport::new(ReportDate::parse(date).unwrap());
         r.entries = PAPERS
             .iter()
@@ -176,19 +176,19 @@ async fn search_finds_papers_of_every_day_in_chinese_and_english() {
     let h = home.path();
     assert_eq!(
         search(h, &["推测解码"]).await,
-        pairs(&[("2026-01-30", "2601.00001"), ("2026-02-10", "2602.00004")])
+        pairs(&[("2025-12-30", "2512.00001"), ("2026-02-10", "2602.00004")])
     );
     assert_eq!(
         search(h, &["speculative", "decoding"]).await,
-        pairs(&[("2026-01-30", "2601.00001")])
+        pairs(&[("2025-12-30", "2512.00001")])
     );
     assert_eq!(
         search(h, &["推测解码", "--since", "2026-02-01"]).await,
         pairs(&[("2026-02-10", "2602.00004")])
     );
     assert_eq!(
-        search(h, &["策略", "--tag", "机器人", "--until", "2026-01-31"]).await,
-        pairs(&[("2026-01-30", "2601.00002")])
+        search(h, &["策略", "--tag", "机器人", "--until", "2025-12-31"]).await,
+        pairs(&[("2025-12-30", "2512.00002")])
     );
     // The index was kept in the cache directory and is reused.
     assert!(
@@ -225,29 +225,29 @@ async fn built_site(home: &Path) -> std::path::PathBuf {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
         stderr(&out)
-            .contains("search index: 7 papers, 2 month(s) indexed again (2026-02, 2026-01)"),
-        "5 papers of the days, 2 of the digest, in two months: {}",
+            .contains("search index: 7 papers, 2 quarter(s) indexed again (2026-Q1, 2025-Q4)"),
+        "5 papers of the days, 2 of the digest, in two quarters: {}",
         stderr(&out)
     );
-    // The newest month is the primary index, with the scripts; the older one is merged.
+    // The newest quarter is the primary index, with the scripts; the older one is merged.
     for kept in [
         "pagefind.js",
         "pagefind-worker.js",
         "pagefind-entry.json",
-        "m/2026-01/pagefind-entry.json",
+        "q/2025-Q4/pagefind-entry.json",
     ] {
         assert!(site.join("pagefind").join(kept).is_file(), "{kept}");
     }
     assert_eq!(
-        read(&site.join("pagefind/paperbrief-months.json")),
-        "[\"2026-01\"]"
+        read(&site.join("pagefind/paperbrief-quarters.json")),
+        "[\"2025-Q4\"]"
     );
     assert!(!site.join("pagefind/pagefind-ui.js").exists());
-    assert!(!site.join("pagefind/m/2026-01/pagefind.js").exists());
+    assert!(!site.join("pagefind/q/2025-Q4/pagefind.js").exists());
     // Rebuilt with nothing changed: no index made, no file written again.
     let again = paperbrief_in(home, &["site", "--out", site.to_str().unwrap()]).await;
     assert!(
-        stderr(&again).contains("0 month(s) indexed again, 0 files updated"),
+        stderr(&again).contains("0 quarter(s) indexed again, 0 files updated"),
         "{}",
         stderr(&again)
     );
@@ -255,15 +255,15 @@ async fn built_site(home: &Path) -> std::path::PathBuf {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn only_the_month_whose_reports_changed_is_indexed_again() {
+async fn only_the_quarter_whose_reports_changed_is_indexed_again() {
     let home = home();
     let site = built_site(home.path()).await;
-    let old_fragments = std::fs::read_dir(site.join("pagefind/m/2026-01/fragment"))
+    let old_fragments = std::fs::read_dir(site.join("pagefind/q/2025-Q4/fragment"))
         .unwrap()
         .count();
-    // A January paper's contribution rewritten (as `paperbrief paper` would).
+    // A December paper's contribution rewritten (as `paperbrief paper` would).
     let paths = ReportPaths::new(home.path().join("reports"));
-    let date = ReportDate::parse("2026-01-30").unwrap();
+    let date = ReportDate::parse("2025-12-30").unwrap();
     let mut r = paths.read_day(date).unwrap().unwrap();
     let mut changed = entry(&PAPERS[1]);
     changed.outcome = entry(&Paper {
@@ -275,12 +275,12 @@ async fn only_the_month_whose_reports_changed_is_indexed_again() {
     paths.write(&r).unwrap();
     let out = paperbrief_in(home.path(), &["site", "--out", site.to_str().unwrap()]).await;
     assert!(
-        stderr(&out).contains("1 month(s) indexed again (2026-01)"),
+        stderr(&out).contains("1 quarter(s) indexed again (2025-Q4)"),
         "{}",
         stderr(&out)
     );
     // The old fragment of the changed paper is gone, the new one there: as many as before.
-    let fragments = std::fs::read_dir(site.join("pagefind/m/2026-01/fragment"))
+    let fragments = std::fs::read_dir(site.join("pagefind/q/2025-Q4/fragment"))
         .unwrap()
         .count();
     assert_eq!(fragments, old_fragments);
@@ -407,7 +407,7 @@ async fn a_query_on_any_page_searches_the_archive_in_a_real_browser() {
     assert_eq!(
         links,
         [
-            "2026-01-30.html#2601.00001",
+            "2025-12-30.html#2512.00001",
             "2026-02-10.html#2602.00004",
             "2026-W07.html#2602.00004"
         ]
@@ -415,20 +415,20 @@ async fn a_query_on_any_page_searches_the_archive_in_a_real_browser() {
     // English.
     type_query(&client, "speculative").await;
     let english = hits(&client, &found).await;
-    assert_eq!(english, json!(["2026-01-30.html#2601.00001"]));
+    assert_eq!(english, json!(["2025-12-30.html#2512.00001"]));
     // No words, a month: that month's papers; then a tag.
     type_query(&client, "").await;
-    choose(&client, "月份", "2026-01").await;
+    choose(&client, "月份", "2025-12").await;
     let january = hits(&client, &english).await;
     let mut january: Vec<String> = serde_json::from_value(january).unwrap();
     january.sort_unstable();
     assert_eq!(
         january,
-        ["2026-01-30.html#2601.00001", "2026-01-30.html#2601.00002"]
+        ["2025-12-30.html#2512.00001", "2025-12-30.html#2512.00002"]
     );
     choose(&client, "标签", "机器人").await;
     let robots = hits(&client, &json!(january)).await;
-    assert_eq!(robots, json!(["2026-01-30.html#2601.00002"]));
+    assert_eq!(robots, json!(["2025-12-30.html#2512.00002"]));
     // The hostile title is text in the hits.
     let hostile = client
         .execute(

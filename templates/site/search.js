@@ -107,17 +107,17 @@
     }).catch(function (e) { console.warn("archive search failed:", e); });
   }
   // Loaded on first use (a page view that never searches costs nothing): the script, then the
-  // newest month's index (the primary) with every older month's merged into it.
+  // newest quarter's index (the primary) with every older quarter's merged into it.
   var loading = null;
   function load() {
     if (loading) return;
     loading = import(base + "pagefind.js").then(function (m) {
       return m.options({basePath: base}).then(function () { return m.init(); }).then(function () {
-        return fetch(base + "paperbrief-months.json").then(function (r) { return r.ok ? r.json() : []; });
-      }).then(function (months) {
-        var merges = (Array.isArray(months) ? months : []).filter(function (mo) {
-          return /^\d{4}-\d{2}$/.test(mo);
-        }).map(function (mo) { return m.mergeIndex(base + "m/" + mo + "/"); });
+        return fetch(base + "paperbrief-quarters.json").then(function (r) { return r.ok ? r.json() : []; });
+      }).then(function (quarters) {
+        var merges = (Array.isArray(quarters) ? quarters : []).filter(function (q) {
+          return /^\d{4}-Q[1-4]$/.test(q);
+        }).map(function (q) { return m.mergeIndex(base + "q/" + q + "/"); });
         return Promise.all(merges);
       }).then(function () {
         pf = m;

@@ -32,7 +32,7 @@ pub struct BuildSummary {
 pub struct IndexSummary {
     /// Papers indexed (one per entry of each day and digest).
     pub papers: usize,
-    /// The months whose index was made again (their records changed), newest first.
+    /// The quarters whose index was made again (their records changed), newest first.
     pub rebuilt: Vec<String>,
     /// Index files whose content changed, written.
     pub written: usize,
@@ -46,7 +46,7 @@ impl std::fmt::Display for IndexSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "search index: {} papers, {} month(s) indexed again{}, {} files updated, {} unchanged, {} removed",
+            "search index: {} papers, {} quarter(s) indexed again{}, {} files updated, {} unchanged, {} removed",
             self.papers,
             self.rebuilt.len(),
             if self.rebuilt.is_empty() {
@@ -137,7 +137,7 @@ impl Site {
         Ok(summary)
     }
 
-    /// The archive's search indexes: a month's made again only when its records changed, only
+    /// The archive's search indexes: a quarter's made again only when its records changed, only
     /// changed files written, files no index names deleted.
     fn search_index(
         &self,
@@ -145,7 +145,7 @@ impl Site {
         summary: &mut BuildSummary,
     ) -> Result<(), SiteError> {
         let out = &self.settings.out;
-        let (bundles, months) = crate::search::plan(reports);
+        let (bundles, quarters) = crate::search::plan(reports);
         let mut keep = std::collections::BTreeSet::new();
         let mut puts = BuildSummary::default();
         let mut rebuilt = Vec::new();
@@ -154,14 +154,14 @@ impl Site {
                 keep.extend(bundle.existing(out));
                 continue;
             }
-            rebuilt.push(bundle.month.clone());
+            rebuilt.push(bundle.quarter.clone());
             for (path, data) in bundle.make()? {
                 self.put(&path.to_string_lossy(), &data, &mut puts)?;
                 keep.insert(path);
             }
         }
-        self.put(&months.0.to_string_lossy(), &months.1, &mut puts)?;
-        keep.insert(months.0);
+        self.put(&quarters.0.to_string_lossy(), &quarters.1, &mut puts)?;
+        keep.insert(quarters.0);
         summary.search = Some(IndexSummary {
             papers: reports.iter().map(|r| r.entries.len()).sum(),
             rebuilt,

@@ -2,14 +2,16 @@
 //! digest page, under `pagefind/`, with the Pagefind scripts they need (from the crate, nothing
 //! from elsewhere).
 //!
-//! One index per month (by the month of the page: a day's, a digest's first day): the newest
-//! month's is the primary index at `pagefind/` with the scripts, each older month's an index at
-//! `pagefind/m/YYYY-MM/` that the page's script merges (listed in
-//! `pagefind/paperbrief-months.json`). Pagefind cannot update an index in place, and making one
-//! costs time and memory that grow with its size, so a month's index is made again only when its
-//! records changed (a fingerprint of them is kept beside it): a night rebuilds the current
-//! month's, and an old month's only when one of its reports was rewritten. Index files are named
-//! by their content, so only those that changed are written; files no index names are deleted.
+//! One index per quarter (by the day of the page: a day's, a digest's first day): the newest
+//! quarter's is the primary index at `pagefind/` with the scripts, each older quarter's an index
+//! at `pagefind/q/2025-Q4/` that the page's script merges (listed in
+//! `pagefind/paperbrief-quarters.json`). Pagefind cannot update an index in place, and making one
+//! costs time and memory that grow with its size (about 0.35 MiB a paper), while a query fetches
+//! a chunk of every index: a quarter (some 3,600 papers at 40 a day) bounds the one and keeps
+//! the other to a few chunks. A quarter's index is made again only when its records changed (a
+//! fingerprint of them is kept beside it): a night rebuilds the current quarter's, and an old
+//! one only when one of its reports was rewritten. Index files are named by their content, so
+//! only those that changed are written; files no index names are deleted.
 
 mod records;
 
@@ -25,18 +27,18 @@ use records::Record;
 /// The directory under the site holding the indexes and the scripts.
 pub(crate) const DIR: &str = "pagefind";
 
-/// The list of merged months, read by the page's script.
-const MONTHS: &str = "paperbrief-months.json";
+/// The list of merged quarters, read by the page's script.
+const QUARTERS: &str = "paperbrief-quarters.json";
 
 /// Beside each index: the fingerprint of the records it was made from.
 const FINGERPRINT: &str = "paperbrief-fingerprint";
 
-/// One month's index to have.
+/// One quarter's index to have.
 #[derive(Debug)]
 pub(crate) struct Bundle {
-    /// The month, `2026-02`.
-    pub(crate) month: String,
-    /// Where, under the site: `pagefind` or `pagefind/m/2026-01`.
+    /// The quarter, `2026-Q1`.
+    pub(crate) quarter: String,
+    /// Where, under the site: `pagefind` or `pagefind/q/2025-Q4`.
     dir: PathBuf,
     /// The primary index (with the scripts).
     primary: bool,
@@ -59,7 +61,7 @@ impl Bundle {
         while let Some(dir) = stack.pop() {
             for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
                 let path = entry.path();
-                let nested = self.primary && path == out.join(DIR).join("m");
+                let nested = self.primary && path == out.join(DIR).join("q");
                 if path.is_dir() && !nested {
                     stack.push(path);
                 } else if let Ok(rel) = path.strip_prefix(out) {
@@ -81,35 +83,34 @@ impl Bundle {
     }
 }
 
-/// The months' indexes of `reports`, newest (the primary) first, and the list of the merged
+/// The quarters' indexes of `reports`, newest (the primary) first, and the list of the merged
 /// ones as the page's script reads it.
 pub(crate) fn plan(reports: &[DailyReport]) -> (Vec<Bundle>, (PathBuf, Vec<u8>)) {
-    let mut months: BTreeMap<String, Vec<Record>> = BTreeMap::new();
+    let mut quarters: BTreeMap<String, Vec<Record>> = BTreeMap::new();
     for report in reports {
         let first_day = report
             .period
             .as_ref()
             .map_or(report.date, |p| p.period.first());
-        let month = first_day.to_string()[..7].to_owned();
-        months
-            .entry(month)
+        quarters
+            .entry(quarter(first_day))
             .or_default()
             .extend(records::of_report(report));
     }
-    let newest = months.keys().next_back().cloned();
-    let bundles: Vec<Bundle> = months
+    let newest = quarters.keys().next_back().cloned();
+    let bundles: Vec<Bundle> = quarters
         .into_iter()
         .rev()
-        .map(|(month, records)| {
-            let primary = Some(&month) == newest.as_ref();
+        .map(|(quarter, records)| {
+            let primary = Some(&quarter) == newest.as_ref();
             let dir = if primary {
                 PathBuf::from(DIR)
             } else {
-                Path::new(DIR).join("m").join(&month)
+                Path::new(DIR).join("q").join(&quarter)
             };
             let fingerprint = fingerprint(&records, primary);
             Bundle {
-                month,
+                quarter,
                 dir,
                 primary,
                 records,
@@ -120,10 +121,17 @@ pub(crate) fn plan(reports: &[DailyReport]) -> (Vec<Bundle>, (PathBuf, Vec<u8>))
     let merged: Vec<&str> = bundles
         .iter()
         .filter(|b| !b.primary)
-        .map(|b| b.month.as_str())
+        .map(|b| b.quarter.as_str())
         .collect();
     let list = serde_json::to_vec(&merged).unwrap_or_default();
-    (bundles, (Path::new(DIR).join(MONTHS), list))
+    (bundles, (Path::new(DIR).join(QUARTERS), list))
+}
+
+/// `2026-Q1` for a day of January to March 2026.
+fn quarter(day: paperbrief_core::ReportDate) -> String {
+    let d = day.to_string();
+    let month: u32 = d[5..7].parse().unwrap_or(1);
+    format!("{}-Q{}", &d[..4], month.div_ceil(3))
 }
 
 /// What an index is made from: its records, its role, and the Pagefind that makes it.
@@ -161,4 +169,23 @@ pub(crate) fn prune(out: &Path, keep: &BTreeSet<PathBuf>) -> Result<usize, SiteE
         let _ = std::fs::remove_dir(dir);
     }
     Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use paperbrief_core::ReportDate;
+
+    #[test]
+    fn days_fall_in_their_quarter() {
+        for (day, q) in [
+            ("2026-01-01", "2026-Q1"),
+            ("2026-03-31", "2026-Q1"),
+            ("2026-04-01", "2026-Q2"),
+            ("2025-12-31", "2025-Q4"),
+        ] {
+            assert_eq!(quarter(ReportDate::parse(day).unwrap()), q);
+        }
+    }
 }
