@@ -2,6 +2,7 @@
 
 #![allow(dead_code, unreachable_pub, clippy::expect_used)] // test helpers: a panic is the failure report
 
+pub mod archive;
 pub mod batch;
 pub mod browser;
 pub mod day;
