@@ -129,6 +129,21 @@ async fn a_query_on_any_page_searches_the_archive_in_a_real_browser() {
         hostile[1].as_str().unwrap().contains("<img src=x"),
         "{hostile}"
     );
+    // 阅读来源 alone: the one paper read from the abstract only.
+    choose(&client, "标签", "").await;
+    choose(&client, "月份", "").await;
+    client
+        .execute("document.getElementById('hits').textContent = ''", vec![])
+        .await
+        .unwrap();
+    choose(&client, "阅读来源", "ArXiv Abs").await;
+    let from_abstract = hits(&client, &json!([])).await;
+    assert_eq!(
+        from_abstract,
+        json!(["2025-12-30.html#2512.00002"]),
+        "only paper 2 was read from the abstract"
+    );
+    choose(&client, "阅读来源", "").await;
     // The index page searches too; a hit leads to the paper on its day's page.
     open(&client, &format!("{}/index.html", web.uri())).await;
     type_query(&client, "layout").await;
