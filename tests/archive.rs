@@ -55,6 +55,10 @@ async fn search_finds_papers_of_every_day_in_chinese_and_english() {
         pairs(&[("2025-12-30", "2512.00001")])
     );
     assert_eq!(
+        search(h, &["推测解码", "--limit", "1"]).await,
+        pairs(&[("2025-12-30", "2512.00001")])
+    );
+    assert_eq!(
         search(h, &["推测解码", "--since", "2026-02-01"]).await,
         pairs(&[("2026-02-10", "2602.00004")])
     );
@@ -86,8 +90,11 @@ async fn search_finds_papers_of_every_day_in_chinese_and_english() {
         "{}",
         stderr(&empty)
     );
-    let bad = paperbrief_in(h, &["search", "x", "--since", "2026-13-01"]).await;
-    assert_eq!(bad.status.code(), Some(2));
+    for bad in [["--since", "2026-13-01"], ["--limit", "0"]] {
+        let out = paperbrief_in(h, &["search", "x", bad[0], bad[1]]).await;
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        assert!(stderr(&out).contains(bad[0]), "{}", stderr(&out));
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

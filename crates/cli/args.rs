@@ -354,9 +354,9 @@ pub(crate) struct SearchArgs {
     /// Only papers with this tag (as the 今日速览 gave it).
     #[arg(long, value_name = "TAG")]
     pub(crate) tag: Option<String>,
-    /// At most this many papers.
-    #[arg(long, default_value_t = 10, value_name = "N")]
-    pub(crate) limit: usize,
+    /// At most this many papers (1 or more).
+    #[arg(long, default_value = "10", value_name = "N")]
+    pub(crate) limit: std::num::NonZeroUsize,
     /// Print a JSON array, best first, of {date, id, title, contribution, score}.
     #[arg(long)]
     pub(crate) json: bool,

@@ -28,7 +28,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &SearchArgs) -> Result<Outcome> {
         since: args.since,
         until: args.until,
         tag: args.tag.clone(),
-        limit: args.limit,
+        limit: args.limit.get(),
     };
     let hits = archive.search(&query)?;
     if args.json {

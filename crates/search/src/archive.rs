@@ -122,6 +122,9 @@ impl Archive {
     /// The papers matching `query`, best first, each paper once (its best-scoring day).
     pub fn search(&self, query: &Query) -> Result<Vec<Hit>, SearchError> {
         let q = query.build(&self.fields)?;
+        if query.limit == 0 {
+            return Ok(Vec::new());
+        }
         let searcher = self.reader.searcher();
         let wide = query.limit.saturating_mul(4).saturating_add(10);
         let top = searcher
