@@ -159,55 +159,23 @@ async fn summarize(
             Outcome::Failed(f.failure)
         }
     };
-    let entry = Entry {
-        paper,
-        source: Some(info),
-        outcome,
-        tags: Vec::new(),
-        title_zh: None,
-        relevance: Default::default(),
-        first_listed: None,
-        listed_again: Vec::new(),
-        cited_by_archived: Vec::new(),
-        related: Vec::new(),
-        cites_archived: Vec::new(),
-    };
+    let entry = Entry::new(paper, Some(info), outcome);
     (entry, false)
 }
 
 fn reuse(paper: PaperRef, stored: StoredBrief) -> Entry {
-    Entry {
+    Entry::new(
         paper,
-        source: Some(stored.source),
-        outcome: Outcome::Ok {
+        Some(stored.source),
+        Outcome::Ok {
             brief: stored.brief,
             provenance: stored.provenance,
         },
-        tags: Vec::new(),
-        title_zh: None,
-        relevance: Default::default(),
-        first_listed: None,
-        listed_again: Vec::new(),
-        cited_by_archived: Vec::new(),
-        related: Vec::new(),
-        cites_archived: Vec::new(),
-    }
+    )
 }
 
 fn failed(paper: PaperRef, source: Option<SourceInfo>, failure: Failure) -> Entry {
-    Entry {
-        paper,
-        source,
-        outcome: Outcome::Failed(failure),
-        tags: Vec::new(),
-        title_zh: None,
-        relevance: Default::default(),
-        first_listed: None,
-        listed_again: Vec::new(),
-        cited_by_archived: Vec::new(),
-        related: Vec::new(),
-        cites_archived: Vec::new(),
-    }
+    Entry::new(paper, source, Outcome::Failed(failure))
 }
 
 /// Keeps a finished brief (a failure to store is logged: the report still gets the brief).

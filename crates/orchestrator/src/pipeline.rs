@@ -50,19 +50,7 @@ pub(crate) async fn pipeline(
                     FailureKind::Internal,
                     "internal error: the paper's task stopped",
                 );
-                let entry = Entry {
-                    paper,
-                    source: None,
-                    outcome: Outcome::Failed(failure),
-                    tags: Vec::new(),
-                    title_zh: None,
-                    relevance: Default::default(),
-                    first_listed: None,
-                    listed_again: Vec::new(),
-                    cited_by_archived: Vec::new(),
-                    related: Vec::new(),
-                    cites_archived: Vec::new(),
-                };
+                let entry = Entry::new(paper, None, Outcome::Failed(failure));
                 (entry, false)
             })
         })

@@ -180,22 +180,14 @@ pub(crate) async fn stored_entries(
         }
         let key = keys.key(&day.version_of(paper), model);
         if let Some(stored) = services.store().brief(&key).await {
-            let entry = Entry {
-                paper: paper.clone(),
-                source: Some(stored.source),
-                outcome: Outcome::Ok {
+            let entry = Entry::new(
+                paper.clone(),
+                Some(stored.source),
+                Outcome::Ok {
                     brief: stored.brief,
                     provenance: stored.provenance,
                 },
-                tags: Vec::new(),
-                title_zh: None,
-                relevance: Default::default(),
-                first_listed: None,
-                listed_again: Vec::new(),
-                cited_by_archived: Vec::new(),
-                related: Vec::new(),
-                cites_archived: Vec::new(),
-            };
+            );
             others.insert(paper.id.base().to_owned(), entry);
         }
     }

@@ -241,21 +241,27 @@ impl Entry {
         self.title_zh.as_deref().unwrap_or(&self.paper.title)
     }
 
-    /// A paper of the list that no run has worked on yet.
-    pub fn pending(paper: PaperRef) -> Self {
+    /// A paper read (`source`) and what came of it, with nothing linked or ranked yet: the
+    /// overview, the profiles and the archive fill the rest in later.
+    pub fn new(paper: PaperRef, source: Option<SourceInfo>, outcome: Outcome) -> Self {
         Self {
             paper,
-            source: None,
-            outcome: Outcome::Pending,
+            source,
+            outcome,
             tags: Vec::new(),
             title_zh: None,
             relevance: BTreeMap::new(),
             first_listed: None,
             listed_again: Vec::new(),
-            cited_by_archived: Default::default(),
+            cites_archived: Vec::new(),
+            cited_by_archived: Vec::new(),
             related: Vec::new(),
-            cites_archived: Default::default(),
         }
+    }
+
+    /// A paper of the list that no run has worked on yet.
+    pub fn pending(paper: PaperRef) -> Self {
+        Self::new(paper, None, Outcome::Pending)
     }
 }
 

@@ -113,53 +113,21 @@ fn report() -> DailyReport {
     );
     refused.figure = Some(figure("Figure 2: Refused.", None));
     r.entries = vec![
-        Entry {
-            paper: linked,
-            source: Some(html),
-            outcome: grounded,
-            tags: Vec::new(),
-            title_zh: None,
-            relevance: Default::default(),
-            first_listed: None,
-            listed_again: Vec::new(),
-            cited_by_archived: Vec::new(),
-            related: Vec::new(),
-            cites_archived: Vec::new(),
-        },
-        Entry {
-            paper: odd,
-            source: Some(refused),
-            outcome: ok(BRIEF),
-            tags: Vec::new(),
-            title_zh: None,
-            relevance: Default::default(),
-            first_listed: None,
-            listed_again: Vec::new(),
-            cited_by_archived: Vec::new(),
-            related: Vec::new(),
-            cites_archived: Vec::new(),
-        },
-        Entry {
-            paper: paper(3, 10),
-            source: Some(source(
+        Entry::new(linked, Some(html), grounded),
+        Entry::new(odd, Some(refused), ok(BRIEF)),
+        Entry::new(
+            paper(3, 10),
+            Some(source(
                 3,
                 SourceKind::Abs,
                 Some("no HTML version on arXiv (404)"),
                 false,
             )),
-            outcome: Outcome::Failed(Failure::new(
+            Outcome::Failed(Failure::new(
                 FailureKind::NotChinese,
                 "the answer is not an acceptable brief: <b>mostly not Chinese</b>",
             )),
-            tags: Vec::new(),
-            title_zh: None,
-            relevance: Default::default(),
-            first_listed: None,
-            listed_again: Vec::new(),
-            cited_by_archived: Vec::new(),
-            related: Vec::new(),
-            cites_archived: Vec::new(),
-        },
+        ),
         Entry::pending(paper(4, 5)),
     ];
     r.skipped = vec![
@@ -229,19 +197,8 @@ fn evidence_links_into_the_page_read_or_the_abstract_page() {
         anchor: anchor.into(),
         label: "表 2".into(),
     };
-    let entry = |kind: SourceKind| Entry {
-        paper: paper(1, 1),
-        source: Some(source(1, kind, None, false)),
-        outcome: ok(BRIEF),
-        tags: Vec::new(),
-        title_zh: None,
-        relevance: Default::default(),
-        first_listed: None,
-        listed_again: Vec::new(),
-        cited_by_archived: Vec::new(),
-        related: Vec::new(),
-        cites_archived: Vec::new(),
-    };
+    let entry =
+        |kind: SourceKind| Entry::new(paper(1, 1), Some(source(1, kind, None, false)), ok(BRIEF));
     let html = entry(SourceKind::Html);
     assert_eq!(
         html.evidence_url(&evidence("S4.T2")),

@@ -34,9 +34,9 @@ fn day(date: ReportDate, briefs: &[(String, Brief)]) -> DailyReport {
         paper.upvotes = i64::from(100 - n);
         paper.list_date = date;
         paper.github_repo = Some(format!("https://github.com/example/{n}"));
-        r.entries.push(Entry {
+        r.entries.push(Entry::new(
             paper,
-            source: Some(SourceInfo {
+            Some(SourceInfo {
                 kind: SourceKind::Html,
                 url: String::new(),
                 id,
@@ -47,19 +47,11 @@ fn day(date: ReportDate, briefs: &[(String, Brief)]) -> DailyReport {
                 figure: None,
                 cites: Vec::new(),
             }),
-            outcome: Outcome::Ok {
+            Outcome::Ok {
                 brief: brief.clone(),
                 provenance: paperbrief_testkit::reports::provenance(),
             },
-            tags: Vec::new(),
-            title_zh: None,
-            relevance: Default::default(),
-            first_listed: None,
-            listed_again: Vec::new(),
-            cited_by_archived: Vec::new(),
-            related: Vec::new(),
-            cites_archived: Vec::new(),
-        });
+        ));
     }
     r.recount();
     r

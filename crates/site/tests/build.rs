@@ -46,9 +46,9 @@ pub fn day(date: &str) -> DailyReport {
     {
         let mut brief = Brief::parse(&text).unwrap();
         brief.check_grounding(&Grounding::new("only 38% and 1.7 are in the paper"));
-        r.entries.push(Entry {
-            paper: paper(i as u32 + 1, &title, date),
-            source: Some(SourceInfo {
+        r.entries.push(Entry::new(
+            paper(i as u32 + 1, &title, date),
+            Some(SourceInfo {
                 kind: SourceKind::Html,
                 url: "u".into(),
                 id: ArxivId::parse(&format!("2602.{:05}v1", i + 1)).unwrap(),
@@ -59,59 +59,35 @@ pub fn day(date: &str) -> DailyReport {
                 figure: None,
                 cites: Vec::new(),
             }),
-            outcome: Outcome::Ok {
+            Outcome::Ok {
                 brief,
                 provenance: provenance(),
             },
-            tags: Vec::new(),
-            title_zh: None,
-            relevance: Default::default(),
-            first_listed: None,
-            listed_again: Vec::new(),
-            cited_by_archived: Vec::new(),
-            related: Vec::new(),
-            cites_archived: Vec::new(),
-        });
+        ));
     }
     let hostile = "### 1. 应用领域\n<script>alert(1)</script>安全。\n### 2. 一句话核心贡献\n<img src=x onerror=alert(2)>方法。\n### 3. 使用指南\n[点我](javascript:alert(3))\n### 4. 主要创新点\n<a href=\"javascript:alert(4)\" onclick=\"alert(5)\">链接</a>\n### 5. 实验效果\n公式 $x<y$ 与 **结果**。\n";
-    r.entries.push(Entry {
-        paper: paper(
+    r.entries.push(Entry::new(
+        paper(
             7,
             "<b>Hostile</b> \"Title\" <script>alert(6)</script>",
             date,
         ),
-        source: None,
-        outcome: Outcome::Ok {
+        None,
+        Outcome::Ok {
             brief: Brief::parse(hostile).unwrap(),
             provenance: provenance(),
         },
-        tags: Vec::new(),
-        title_zh: None,
-        relevance: Default::default(),
-        first_listed: None,
-        listed_again: Vec::new(),
-        cited_by_archived: Vec::new(),
-        related: Vec::new(),
-        cites_archived: Vec::new(),
-    });
-    r.entries.push(Entry {
-        paper: paper(8, "A Failed Paper", date),
-        source: None,
-        outcome: Outcome::Failed(Failure::new(
+    ));
+    r.entries.push(Entry::new(
+        paper(8, "A Failed Paper", date),
+        None,
+        Outcome::Failed(Failure::new(
             FailureKind::Format {
                 missing: vec!["domain".into()],
             },
             "missing section",
         )),
-        tags: Vec::new(),
-        title_zh: None,
-        relevance: Default::default(),
-        first_listed: None,
-        listed_again: Vec::new(),
-        cited_by_archived: Vec::new(),
-        related: Vec::new(),
-        cites_archived: Vec::new(),
-    });
+    ));
     r.entries
         .push(Entry::pending(paper(9, "A Pending Paper", date)));
     r.recount();

@@ -44,22 +44,14 @@ pub fn busy_day(date: &str, papers: u32) -> DailyReport {
         );
         #[allow(clippy::expect_used)]
         let brief = Brief::parse(&answer).expect("a valid brief");
-        r.entries.push(Entry {
-            paper: p,
-            source: None,
-            outcome: Outcome::Ok {
+        r.entries.push(Entry::new(
+            p,
+            None,
+            Outcome::Ok {
                 brief,
                 provenance: provenance(),
             },
-            tags: Vec::new(),
-            title_zh: None,
-            relevance: Default::default(),
-            first_listed: None,
-            listed_again: Vec::new(),
-            cited_by_archived: Default::default(),
-            related: Vec::new(),
-            cites_archived: Default::default(),
-        });
+        ));
     }
     r.recount();
     r
