@@ -330,8 +330,9 @@ pub(crate) async fn write_and_publish(
     report: &DailyReport,
 ) -> Result<(paperbrief_report::ReportFiles, Published), crate::OrchestratorError> {
     let mut report = report.clone();
-    crate::related::relate(services, &mut report).await;
-    let touched = crate::remember::remember(services.reports(), &mut report).await?;
+    let others = crate::remember::other_days(services.reports(), &report).await;
+    crate::related::relate(services, &mut report, &others).await;
+    let touched = crate::remember::remember(services.reports(), &mut report, others).await?;
     let files = crate::day::write_report(services.reports(), &report).await?;
     let published = after_report(
         services.config(),

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use paperbrief_interests::{Paper, cosine};
-use paperbrief_report::{ArchivedPaper, DailyReport, Entry, ReportKey, ReportPaths};
+use paperbrief_report::{ArchivedPaper, DailyReport, Entry, ReportPaths};
 
 use crate::interests::{brief_text, cached_vectors};
 use crate::services::Services;
@@ -16,18 +16,15 @@ use crate::services::Services;
 /// How many related papers an entry lists.
 pub(crate) const RELATED: usize = 3;
 
-/// Fills `related` for every entry of `report` (a day's) from the other stored days.
-pub(crate) async fn relate(services: &Services, report: &mut DailyReport) {
+/// Fills `related` for every entry of `report` (a day's) from `others`, every other stored day.
+pub(crate) async fn relate(services: &Services, report: &mut DailyReport, others: &[DailyReport]) {
     let Some(client) = services.embeddings() else {
         return;
     };
     if report.period.is_some() {
         return;
     }
-    let (paths, date) = (services.reports().clone(), report.date);
-    let archive = tokio::task::spawn_blocking(move || archive(&paths, date))
-        .await
-        .unwrap_or_default();
+    let archive = archive(others);
     let mine: Vec<String> = report.entries.iter().map(text).collect();
     let texts: Vec<&str> = mine
         .iter()
@@ -82,37 +79,17 @@ fn nearest(id: &str, v: &[f32], archive: &[(&ArchivedPaper, &[f32])]) -> Vec<Arc
     scored.into_iter().map(|(_, p)| p.clone()).collect()
 }
 
-/// Every paper of the other days, once (at the first day that listed it), with its text. A
-/// report that cannot be read is passed over with a warning.
-fn archive(
-    paths: &ReportPaths,
-    today: paperbrief_core::ReportDate,
-) -> Vec<(ArchivedPaper, String)> {
-    let keys = paths.all().unwrap_or_else(|e| {
-        tracing::warn!(target: "paperbrief::run", "相关论文: {e}");
-        Vec::new()
-    });
+/// Every paper of the other days, once (at the first day that listed it), with its text.
+fn archive(others: &[DailyReport]) -> Vec<(ArchivedPaper, String)> {
     let mut out: HashMap<String, (ArchivedPaper, String)> = HashMap::new();
-    for key in keys {
-        let ReportKey::Day(date) = key else { continue };
-        if date == today {
-            continue;
-        }
-        let report = match paths.read(key) {
-            Ok(Some(r)) => r,
-            Ok(None) => continue,
-            Err(e) => {
-                tracing::warn!(target: "paperbrief::run", "相关论文: {date} passed over: {e}");
-                continue;
-            }
-        };
+    for report in others {
         for e in &report.entries {
             let paper = ArchivedPaper {
                 id: e.paper.id.base().to_owned(),
                 title: e.paper.title.clone(),
-                date,
+                date: report.date,
             };
-            let first = out.get(&paper.id).is_none_or(|(p, _)| date < p.date);
+            let first = out.get(&paper.id).is_none_or(|(p, _)| report.date < p.date);
             if first {
                 out.insert(paper.id.clone(), (paper, text(e)));
             }

@@ -5,25 +5,59 @@
 //! written atomically); the briefs themselves are reused through the store, keyed by version,
 //! so a re-listed paper at the same version costs no request.
 //!
-//! Every day's report is read each time (the archive is small next to a night's work: a report
-//! is tens of kilobytes); digests are left alone.
+//! Every day's report is read once per report written ([`other_days`], shared with 相关论文);
+//! digests are left alone.
 
 use std::collections::HashMap;
 
 use paperbrief_report::{DailyReport, Listing, ReportKey, ReportPaths};
 
-/// Links `report` (a day's) with every other stored day listing one of its papers; writes the
+/// Every other stored day's report (none for a digest), read once for the steps that link a
+/// day with the archive ([`remember`], [`crate::related`]). A report that cannot be read is a
+/// warning and is passed over: tonight's report still goes out.
+pub(crate) async fn other_days(reports: &ReportPaths, report: &DailyReport) -> Vec<DailyReport> {
+    if report.period.is_some() {
+        return Vec::new();
+    }
+    let (paths, date) = (reports.clone(), report.date);
+    tokio::task::spawn_blocking(move || read_others(&paths, date))
+        .await
+        .unwrap_or_default()
+}
+
+fn read_others(paths: &ReportPaths, today: paperbrief_core::ReportDate) -> Vec<DailyReport> {
+    let keys = paths.all().unwrap_or_else(|e| {
+        tracing::warn!(target: "paperbrief::run", "other days not linked: {e}");
+        Vec::new()
+    });
+    let mut others = Vec::new();
+    for key in keys {
+        let ReportKey::Day(date) = key else { continue };
+        if date == today {
+            continue;
+        }
+        match paths.read(key) {
+            Ok(Some(other)) => others.push(other),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(target: "paperbrief::run", "not linked with {date}: {e}"),
+        }
+    }
+    others
+}
+
+/// Links `report` (a day's) with `others` (every other stored day, [`other_days`]); writes the
 /// other days whose entries changed and returns their keys.
 pub(crate) async fn remember(
     reports: &ReportPaths,
     report: &mut DailyReport,
+    others: Vec<DailyReport>,
 ) -> Result<Vec<ReportKey>, crate::OrchestratorError> {
     if report.period.is_some() {
         return Ok(Vec::new());
     }
     let (paths, mut mine) = (reports.clone(), report.clone());
     let (mine, keys) = tokio::task::spawn_blocking(move || {
-        let keys = link_days(&paths, &mut mine);
+        let keys = link_days(&paths, &mut mine, others);
         (mine, keys)
     })
     .await
@@ -36,8 +70,12 @@ pub(crate) async fn remember(
 }
 
 /// The blocking part of [`remember`].
-/// Never fails: a day that cannot be read or written is a warning, not a lost report.
-fn link_days(paths: &ReportPaths, report: &mut DailyReport) -> Vec<ReportKey> {
+/// Never fails: a day that cannot be written is a warning, not a lost report.
+fn link_days(
+    paths: &ReportPaths,
+    report: &mut DailyReport,
+    mut others: Vec<DailyReport>,
+) -> Vec<ReportKey> {
     let here: HashMap<String, usize> = report
         .entries
         .iter()
@@ -47,26 +85,6 @@ fn link_days(paths: &ReportPaths, report: &mut DailyReport) -> Vec<ReportKey> {
     for e in &mut report.entries {
         e.first_listed = None;
         e.listed_again.clear();
-    }
-    let mut others = Vec::new();
-    let keys = match paths.all() {
-        Ok(keys) => keys,
-        Err(e) => {
-            tracing::warn!(target: "paperbrief::run", "other days not linked: {e}");
-            Vec::new()
-        }
-    };
-    for key in keys {
-        let ReportKey::Day(date) = key else { continue };
-        if date == report.date {
-            continue;
-        }
-        // Another day's report that cannot be read is left alone: tonight's report still goes out.
-        match paths.read(key) {
-            Ok(Some(other)) => others.push(other),
-            Ok(None) => {}
-            Err(e) => tracing::warn!(target: "paperbrief::run", "not linked with {date}: {e}"),
-        }
     }
     let mut changed: Vec<bool> = others
         .iter_mut()
