@@ -47,9 +47,10 @@ bench:
     benches/real_server.sh
 
 # The README's site screenshots (docs/site-*.png): a demo site from the example briefs, shot by
-# headless Chromium at phone and desktop widths.
+# headless Chromium at phone and desktop widths, and a search across the archive's days.
 screenshots:
     rm -rf target/demo-site
     PAPERBRIEF_DEMO_SITE=$PWD/target/demo-site cargo test -p paperbrief-site --test build demo_site_for_screenshots
     chromium --headless=new --no-sandbox --disable-gpu --hide-scrollbars --disable-background-networking --no-first-run --user-data-dir=target/demo-site/profile --window-size=390,1800 --screenshot=docs/site-phone.png file://$PWD/target/demo-site/site/2026-02-10.html
     chromium --headless=new --no-sandbox --disable-gpu --hide-scrollbars --disable-background-networking --no-first-run --user-data-dir=target/demo-site/profile --window-size=1280,1400 --screenshot=docs/site-desktop.png file://$PWD/target/demo-site/site/2026-02-10.html
+    PAPERBRIEF_SCREENSHOTS=$PWD/docs cargo test --test archive_browser -- --include-ignored

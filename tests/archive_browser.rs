@@ -2,7 +2,8 @@
 //! `common::archive`, a query typed on any page finds papers of other days, other quarters and
 //! the digest, in Chinese and English; the month and tag filters narrow it; hostile titles stay
 //! text; a hit opens its paper; nothing raises a console error or CSP violation. `#[ignore]`d (it
-//! needs Chromium); `.ci/run` installs Chromium and runs it.
+//! needs Chromium); `.ci/run` installs Chromium and runs it. With `PAPERBRIEF_SCREENSHOTS` set to a
+//! folder, it saves the hits of the first query at phone width there (`site-search.png`).
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
@@ -84,6 +85,14 @@ async fn a_query_on_any_page_searches_the_archive_in_a_real_browser() {
     // Chinese: the paper of another day, the day's own, and the digest's listing of it.
     type_query(&client, "推测解码").await;
     let found = hits(&client, &Value::Null).await;
+    if let Ok(dir) = std::env::var("PAPERBRIEF_SCREENSHOTS") {
+        client.set_window_size(390, 900).await.unwrap();
+        std::fs::write(
+            std::path::Path::new(&dir).join("site-search.png"),
+            client.screenshot().await.unwrap(),
+        )
+        .unwrap();
+    }
     let mut links: Vec<&str> = found
         .as_array()
         .unwrap()
